@@ -5,8 +5,9 @@
  */
 import type { Locale } from "../knowledge/schema.js";
 import { common } from "./catalog/common.js";
+import { knowledge } from "./catalog/knowledge.js";
 
-const areas = [common] as const;
+const areas = [common, knowledge] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;

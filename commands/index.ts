@@ -1,0 +1,12 @@
+/**
+ * The command registry: what the router dispatches, what the deploy script registers, what tests check.
+ */
+import type { CommandRegistry } from "../src/discord/command.js";
+import { westofthetracks } from "./westofthetracks.js";
+import { glossaryButtons } from "./westofthetracks/glossary.js";
+import { partButtons } from "./westofthetracks/part.js";
+
+export const registry: CommandRegistry = {
+  commands: [westofthetracks],
+  components: [partButtons, glossaryButtons],
+};

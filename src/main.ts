@@ -1,0 +1,166 @@
+/**
+ * Wiring only: config -> logger -> knowledge -> client -> login -> command sync -> health server.
+ * SIGINT/SIGTERM reverse it. `startBot` is the one start path, used by `npm start`, the sandbox and the
+ * end-to-end tests alike.
+ */
+import { once } from "node:events";
+import type { Server } from "node:http";
+import { pathToFileURL } from "node:url";
+import { Events, type Client } from "discord.js";
+import { config as loadDotenv } from "dotenv";
+import { registry as defaultRegistry } from "../commands/index.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import type { CommandRegistry } from "./discord/command.js";
+import { createClient } from "./discord/client.js";
+import { syncCommands, type SyncResult } from "./discord/commandSync.js";
+import { createRouter, type Router } from "./discord/router.js";
+import { startHealthServer } from "./health.js";
+import { KnowledgeError } from "./knowledge/load.js";
+import { defaultKnowledgeBase } from "./knowledge/base.js";
+import type { KnowledgeBase } from "./knowledge/base.js";
+import { createLogger, type Logger } from "./log.js";
+import type { BotServices } from "./services.js";
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  registry?: CommandRegistry;
+  knowledge?: KnowledgeBase;
+}
+
+export interface RunningBot {
+  client: Client;
+  router: Router;
+  logger: Logger;
+  sync: SyncResult;
+  applicationId: string;
+  /** Stop taking work, let in-flight interactions finish (up to `graceMs`), close the gateway. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startBot(options: StartOptions): Promise<RunningBot> {
+  const { config } = options;
+  const token = config.DISCORD_TOKEN;
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, secrets: [token] });
+  const knowledge = options.knowledge ?? defaultKnowledgeBase();
+  const registry = options.registry ?? defaultRegistry;
+
+  const services: BotServices = {
+    knowledge,
+    logger,
+    languagePreference: () => Promise.resolve("auto"),
+  };
+  const router = createRouter(registry, services);
+  const client = createClient(config);
+  let draining = false;
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (draining) return;
+    void router.handle(interaction);
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
+  client.on(Events.Warn, (message) => logger.warn(message));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ code: event.code, shardId }, "gateway disconnected"));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, "gateway resumed"));
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(token);
+  await ready;
+  const applicationId = config.DISCORD_APPLICATION_ID ?? client.application?.id;
+  if (!applicationId) throw new Error("the gateway did not say which application this bot belongs to");
+
+  const sync = await syncCommands(
+    client.rest,
+    applicationId,
+    registry.commands.map((c) => c.data),
+    config.DISCORD_GUILD_ID,
+  );
+  logger.info({ ...sync }, sync.changed ? "commands registered" : "commands already up to date");
+
+  let health: Server | undefined;
+  if (config.HEALTH_PORT) {
+    health = await startHealthServer(config.HEALTH_PORT, {
+      healthy: () => client.isReady() && !draining,
+      metrics: () => ({
+        up: client.isReady() ? 1 : 0,
+        guilds: client.guilds.cache.size,
+        gateway_ping_ms: client.ws.ping,
+        interactions_handled_total: router.metrics.handled,
+        interactions_user_errors_total: router.metrics.userErrors,
+        interactions_failures_total: router.metrics.failures,
+        rss_bytes: process.memoryUsage().rss,
+      }),
+    });
+  }
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "ready");
+
+  return {
+    client,
+    router,
+    logger,
+    sync,
+    applicationId,
+    async stop(graceMs = 8_000) {
+      if (draining) return;
+      draining = true;
+      const deadline = Date.now() + graceMs;
+      while (router.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (router.inFlight > 0) logger.warn({ inFlight: router.inFlight }, "stopping with interactions still in flight");
+      health?.close();
+      await client.destroy();
+      logger.info("stopped");
+    },
+  };
+}
+
+/** `npm start`: .env, config, start, and a clean stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(error.lines.map((line) => `Configuration error: ${line}\n`).join(""));
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: [config.DISCORD_TOKEN] });
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+
+  let bot: RunningBot;
+  try {
+    bot = await startBot({ config, logger });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "TokenInvalid") {
+      process.stderr.write("Configuration error: DISCORD_TOKEN was refused by Discord: copy a fresh token from the developer portal's Bot page into .env\n");
+      process.exit(2);
+    }
+    if (error instanceof KnowledgeError) {
+      logger.fatal({ problems: error.message }, "the film data in data/ is invalid; run npm run validate-data");
+    } else {
+      logger.fatal({ err: error }, "could not start");
+    }
+    process.exit(1);
+  }
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const hardStop = setTimeout(() => process.exit(1), 10_000);
+    hardStop.unref();
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) void main();
