@@ -19,7 +19,9 @@ export const localized = z.strictObject({ en: text, "zh-CN": text });
 export type Localized = z.infer<typeof localized>;
 
 export const PART_IDS = ["rust", "remnants", "rails"] as const;
-export const partId = z.enum(PART_IDS);
+export const partId = z.enum(PART_IDS, {
+  error: (issue) => `unknown part id ${JSON.stringify(issue.input)} (expected ${PART_IDS.join(", ")})`,
+});
 export type PartId = z.infer<typeof partId>;
 
 /** A FACTS.md id such as T01, R11, W02a. */
