@@ -102,8 +102,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function jsonSyntaxIssue(file: string, text: string, error: unknown): KnowledgeIssue {
   const message = error instanceof Error ? error.message : String(error);
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return { file, path: `line ${lineColumn[1]} column ${lineColumn[2]}`, message: `invalid JSON: ${message}` };
   const position = /at position (\d+)/.exec(message)?.[1];
-  if (position === undefined || /line \d+/.test(message)) return { file, path: "(root)", message: `invalid JSON: ${message}` };
+  if (position === undefined) return { file, path: "(root)", message: `invalid JSON: ${message}` };
   const before = text.slice(0, Number(position));
   const line = before.split("\n").length;
   const column = Number(position) - before.lastIndexOf("\n");
