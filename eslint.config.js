@@ -31,6 +31,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/unbound-method": "off",
+      "@typescript-eslint/require-await": "off",
     },
   },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },

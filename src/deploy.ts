@@ -3,7 +3,7 @@
  * this at start), printing what changed. Like main.ts, an entry point, so it may read the registry.
  */
 import { REST } from "@discordjs/rest";
-import { Routes, type RESTGetAPIApplicationResult } from "discord-api-types/v10";
+import { Routes, type RESTGetCurrentApplicationResult } from "discord-api-types/v10";
 import { config as loadDotenv } from "dotenv";
 import { registry } from "../commands/index.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -33,7 +33,7 @@ async function run(): Promise<number> {
   }
   const rest = new REST(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}).setToken(config.DISCORD_TOKEN);
   const applicationId =
-    config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as RESTGetAPIApplicationResult).id;
+    config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
   const commands = registry.commands.map((c) => c.data);
   if (process.argv.includes("--dry-run")) {
     console.log(JSON.stringify(commands, null, 2));

@@ -11,7 +11,7 @@ export const CUSTOM_ID_MAX = 100;
 
 export type DecodedCustomId = { stale: false; handler: string; args: string[] } | { stale: true };
 
-const SAFE_PART = /^[A-Za-z0-9_.\-]*$/;
+const SAFE_PART = /^[A-Za-z0-9_.-]*$/;
 
 export function encodeCustomId(handler: string, ...args: (string | number)[]): string {
   const parts = [CUSTOM_ID_PREFIX, handler, ...args.map(String)];

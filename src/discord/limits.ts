@@ -99,10 +99,9 @@ export interface MessagePayload {
 }
 
 /** Applies every limit and the no-ping default to an outgoing message. */
-export function safeMessage<T extends MessagePayload>(payload: T): T {
-  const out: T = { ...payload };
+export function safeMessage<T extends MessagePayload>(payload: T): T & { allowed_mentions: APIAllowedMentions } {
+  const out: T & { allowed_mentions: APIAllowedMentions } = { ...payload, allowed_mentions: payload.allowed_mentions ?? NO_MENTIONS };
   if (out.content !== undefined) out.content = truncate(out.content, LIMITS.content);
   if (out.embeds !== undefined) out.embeds = clampEmbeds(out.embeds);
-  out.allowed_mentions = payload.allowed_mentions ?? NO_MENTIONS;
   return out;
 }

@@ -11,7 +11,7 @@ const areas = [common, knowledge] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;
-export type MessageKey = AreaKeys<Union<typeof areas>> & string;
+export type MessageKey = Extract<AreaKeys<Union<typeof areas>>, string>;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 const tables: Record<Locale, Map<string, string>> = { en: new Map(), "zh-CN": new Map() };

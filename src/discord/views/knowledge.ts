@@ -21,8 +21,20 @@ export function runtimeText({ t }: ViewContext, runtime: Runtime): string {
 }
 
 function runtimeWithSpread(view: ViewContext, runtime: Runtime): string {
-  const spread = runtime.min === runtime.max ? "" : ` ${view.t("runtime.spread", { min: runtime.min, max: runtime.max })}`;
-  return `${runtimeText(view, runtime)}.${spread}`;
+  if (runtime.min === runtime.max) return runtimeText(view, runtime);
+  const spread = view.t("runtime.spread", { min: runtime.min, max: runtime.max });
+  return view.t("runtime.withSpread", { runtime: runtimeText(view, runtime), spread });
+}
+
+/** Joins names the way each language lists them (", " or "、"). */
+function list(view: ViewContext, items: readonly string[]): string {
+  return items.join(view.t("list.separator"));
+}
+
+/** "Rust · 工厂", but just "艳粉街" where the localized title is already the Chinese one. */
+function partTitle(view: ViewContext, part: Part): string {
+  const title = l(part.title, view.locale);
+  return title === part.chineseTitle ? title : `${title} · ${part.chineseTitle}`;
 }
 
 function personName(view: ViewContext, id: string): string {
@@ -116,12 +128,12 @@ export function partView(
     { name: t("part.runtime"), value: runtimeWithSpread(view, part.runtime), inline: true },
     { name: t("part.setting"), value: l(part.setting, locale), inline: true },
     ...listFields(t("part.follows"), t("part.follows"), bullets(part.follows.map((f) => l(f, locale)))),
-    ...(people.length > 0 ? [{ name: t("part.people"), value: people.join(", "), inline: true }] : []),
-    ...(places.length > 0 ? [{ name: t("part.places"), value: places.join(", "), inline: true }] : []),
+    ...(people.length > 0 ? [{ name: t("part.people"), value: list(view, people), inline: true }] : []),
+    ...(places.length > 0 ? [{ name: t("part.places"), value: list(view, places), inline: true }] : []),
     ...listFields(t("part.watchFor"), t("part.watchFor"), bullets(part.watchFor.map((w) => l(w, locale)))),
   ];
   const embed: APIEmbed = {
-    title: t("part.heading", { number: part.number, title: `${l(part.title, locale)} · ${part.chineseTitle}` }),
+    title: t("part.heading", { number: part.number, title: partTitle(view, part) }),
     description: l(part.synopsis, locale),
     color: part.colour,
     fields,
@@ -141,7 +153,7 @@ export function partView(
 export function creditsView(view: ViewContext): { embeds: APIEmbed[] } {
   const { kb, locale, t } = view;
   const fields = kb.credits.map((credit) => {
-    const names = credit.people.map((id) => personName(view, id)).join(", ");
+    const names = list(view, credit.people.map((id) => personName(view, id)));
     const note = credit.note ? `\n${l(credit.note, locale)}` : "";
     return { name: l(credit.role, locale), value: `${names}${note}` };
   });
@@ -201,11 +213,10 @@ export function glossaryView(view: ViewContext, entry: GlossaryEntry): { embeds:
   const parts =
     entry.parts.length === 0
       ? t("glossary.allParts")
-      : entry.parts
+      : list(view, entry.parts
           .map((id) => kb.part(id))
           .filter((p): p is Part => p !== undefined)
-          .map((p) => t("part.heading", { number: p.number, title: l(p.title, locale) }))
-          .join(", ");
+          .map((p) => t("part.heading", { number: p.number, title: l(p.title, locale) })));
   const firstPart = entry.parts[0] ? kb.part(entry.parts[0]) : undefined;
   return {
     embeds: [
@@ -214,7 +225,7 @@ export function glossaryView(view: ViewContext, entry: GlossaryEntry): { embeds:
         description: l(entry.definition, locale),
         color: firstPart?.colour ?? FILM_COLOUR,
         fields: [
-          ...(related.length > 0 ? [{ name: t("glossary.related"), value: related.join(", "), inline: true }] : []),
+          ...(related.length > 0 ? [{ name: t("glossary.related"), value: list(view, related), inline: true }] : []),
           { name: t("glossary.parts"), value: parts, inline: true },
         ],
         footer: footer(t, t("glossary.title")),

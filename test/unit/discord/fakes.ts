@@ -20,7 +20,7 @@ interface FakeOptions {
   customId?: string;
   locale?: string;
   guildId?: string | null;
-  failWith?: unknown;
+  failWith?: Error;
 }
 
 export function fakeInteraction(options: FakeOptions): { interaction: Interaction; answers: Answer[] } {
