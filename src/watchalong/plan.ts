@@ -503,7 +503,7 @@ export function planWatchParty(input: PlanInput): PlanResult {
       const durationMs = Math.round(minutes * MINUTE);
       const breakStart = b.session.endsAt;
       breaks.push({ afterSession: i + 1, kind, startsAt: breakStart, endsAt: breakStart + durationMs, durationMs });
-      breakMoments.push({ key: `s${i + 1}:break`, kind: "break", at: breakStart, sessionIndex: i + 1, part: l.part.id, durationMs, breakKind: kind });
+      breakMoments.push({ key: `s${i + 1}:break`, kind: "break", at: breakStart, sessionIndex: i + 1, part: l.part.id, filmOffsetMs: b.session.filmMs, durationMs, breakKind: kind });
       startsAt = breakStart + durationMs;
     });
   } else {
