@@ -77,11 +77,15 @@ export interface TriviaBankFile {
   data: unknown;
 }
 
-/** Case, width, spacing and punctuation folded, so near-identical texts compare equal. */
+/**
+ * Case, width, spacing and punctuation folded, so near-identical texts compare equal.
+ * A decimal point between digits is kept (7.6 and 76 differ).
+ */
 export function normaliseText(text: string): string {
   return text
     .normalize("NFKC")
     .toLowerCase()
+    .replace(/(\d)\.(?=\d)/g, "$1\u0000")
     .replace(/[\p{P}\p{S}\s]+/gu, "");
 }
 
