@@ -16,7 +16,7 @@
  *   near the middle (rounded to 5 film minutes) of any block longer than 150 minutes. So Rust as one
  *   240-minute block gets a break at 2:00:00; an edition that already splits Rust in two ~120-minute
  *   halves gets its break at the cut and no other.
- * - `{ minutes }`: the same rule with another length.
+ * - `{ minutes, overMin? }`: the same rule with another length (and threshold).
  * - `{ minutes, count }`: exactly `count` breaks per part, evenly spaced in film time (rounded to 5
  *   minutes), each moved onto a block cut when one is within 20 minutes; other cuts play straight on.
  * - `none`: no breaks; blocks play back to back.
@@ -43,7 +43,12 @@ export interface EditionInfo {
   blocks: readonly { part: PartId; minutes: number; label?: Localized }[];
 }
 
-export type IntermissionSetting = "auto" | "none" | { minutes: number; count?: number };
+/**
+ * `auto` = `{ minutes: 10 }`. `overMin` (default 150) is the block length above which a block gets a break
+ * in its middle when no `count` is given: `{ minutes: 10, overMin: 180 }` screens Remnants (176 min) in
+ * one go, as festivals do.
+ */
+export type IntermissionSetting = "auto" | "none" | { minutes: number; count?: number; overMin?: number };
 
 /** A break between marathon sessions this long or longer is a meal break (`kind: "meal"`). */
 export const MEAL_BREAK_FROM_MIN = 45;
@@ -314,12 +319,13 @@ function cutsFor(blocks: readonly SourceBlock[], setting: IntermissionSetting): 
   const total = blocks.reduce((s, b) => s + b.minutes, 0);
   if (setting === "none") return boundaries.map((at) => ({ at, minutes: 0 }));
   const minutes = setting === "auto" ? DEFAULTS.intermissionMin : setting.minutes;
+  const overMin = setting === "auto" ? DEFAULTS.autoIntermissionOverMin : (setting.overMin ?? DEFAULTS.autoIntermissionOverMin);
   const cuts = new Map<number, number>(boundaries.map((at) => [at, 0]));
   if (setting === "auto" || setting.count === undefined) {
     for (const at of boundaries) cuts.set(at, minutes);
     let start = 0;
     for (const b of blocks) {
-      if (b.minutes > DEFAULTS.autoIntermissionOverMin) {
+      if (b.minutes > overMin) {
         const mid = start + round5(b.minutes / 2);
         if (mid > start && mid < start + b.minutes) cuts.set(mid, minutes);
       }
@@ -341,6 +347,7 @@ function validateSettings(input: PlanInput): PlanError | undefined {
   if (im !== "auto" && im !== "none") {
     if (typeof im !== "object" || !isNum(im.minutes) || im.minutes < 1 || im.minutes > 120) return { ok: false, error: "bad-intermission" };
     if (im.count !== undefined && (!Number.isInteger(im.count) || im.count < 0 || im.count > 6)) return { ok: false, error: "bad-intermission" };
+    if (im.overMin !== undefined && (!isNum(im.overMin) || im.overMin < 30 || im.overMin > 600)) return { ok: false, error: "bad-intermission" };
   }
   const cp = input.checkpointEveryMin ?? DEFAULTS.checkpointEveryMin;
   if (!isNum(cp) || (cp !== 0 && (cp < 5 || cp > 240))) return { ok: false, error: "bad-checkpoint" };
