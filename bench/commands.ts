@@ -4,18 +4,11 @@
  * Target: p99 ≤ 1 ms. Also prints the RSS after loading everything the bot loads at start.
  */
 import { performance } from "node:perf_hooks";
-import { pino } from "pino";
 import { westofthetracks } from "../commands/westofthetracks.js";
-import { defaultKnowledgeBase } from "../src/knowledge/base.js";
-import type { BotServices } from "../src/services.js";
-import { offlineCommand, percentile, type OfflineInput } from "./lib/offline.js";
+import { offlineCommand, offlineServices, percentile, type OfflineInput } from "./lib/offline.js";
 
 const N = Number(process.env.BENCH_N ?? 10_000);
-const services: BotServices = {
-  knowledge: defaultKnowledgeBase(),
-  logger: pino({ level: "silent" }),
-  languagePreference: () => Promise.resolve("auto"),
-};
+const services = await offlineServices();
 
 const cases: { name: string; input: Omit<OfflineInput, "services"> }[] = [
   { name: "about", input: { subcommand: "about" } },
@@ -27,6 +20,7 @@ const cases: { name: string; input: Omit<OfflineInput, "services"> }[] = [
   { name: "glossary (typo)", input: { subcommand: "glossary", options: { term: "shenyng" } } },
   { name: "glossary (6000 chars)", input: { subcommand: "glossary", options: { term: "x".repeat(6000) } } },
   { name: "help", input: { subcommand: "help" } },
+  { name: "settings", input: { subcommand: "settings" } },
 ];
 
 async function main() {
@@ -57,4 +51,5 @@ async function main() {
   console.log(`RSS after loading commands and knowledge: ${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB`);
 }
 
-void main();
+await main();
+await services.store.close();

@@ -5,8 +5,9 @@ import type { CommandRegistry } from "../src/discord/command.js";
 import { westofthetracks } from "./westofthetracks.js";
 import { glossaryButtons } from "./westofthetracks/glossary.js";
 import { partButtons } from "./westofthetracks/part.js";
+import { forgetButtons } from "./westofthetracks/setup.js";
 
 export const registry: CommandRegistry = {
   commands: [westofthetracks],
-  components: [partButtons, glossaryButtons],
+  components: [partButtons, glossaryButtons, forgetButtons],
 };

@@ -11,8 +11,9 @@ import { glossary } from "./westofthetracks/glossary.js";
 import { help } from "./westofthetracks/help.js";
 import { part } from "./westofthetracks/part.js";
 import { reception } from "./westofthetracks/reception.js";
+import { settings, setup } from "./westofthetracks/setup.js";
 
-export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help];
+export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings];
 
 const byName = new Map(subcommands.map((s) => [s.data.name, s]));
 

@@ -20,18 +20,28 @@ import { defaultKnowledgeBase } from "./knowledge/base.js";
 import type { KnowledgeBase } from "./knowledge/base.js";
 import { createLogger, type Logger } from "./log.js";
 import type { BotServices } from "./services.js";
+import { openStore, type Store } from "./store/index.js";
+import { discordInspector } from "./discord/inspector.js";
+import { createClock, type Clock } from "./watchalong/clock.js";
+import cron from "node-cron";
+
+/** How long a server's data is kept after the bot is removed from it. */
+export const RETENTION_AFTER_REMOVAL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface StartOptions {
   config: Config;
   logger?: Logger;
   registry?: CommandRegistry;
   knowledge?: KnowledgeBase;
+  clock?: Clock;
 }
 
 export interface RunningBot {
   client: Client;
   router: Router;
   logger: Logger;
+  store: Store;
+  clock: Clock;
   sync: SyncResult;
   applicationId: string;
   /** Stop taking work, let in-flight interactions finish (up to `graceMs`), close the gateway. */
@@ -45,15 +55,42 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     options.logger ?? createLogger({ level: config.LOG_LEVEL, secrets: [token] });
   const knowledge = options.knowledge ?? defaultKnowledgeBase();
   const registry = options.registry ?? defaultRegistry;
+  const clock = options.clock ?? createClock({ speed: config.CLOCK_SPEED, epoch: config.CLOCK_EPOCH, processStart: Date.now() });
+  const store = await openStore(config.DATABASE_URL, { logger });
 
+  const client = createClient(config);
   const services: BotServices = {
     knowledge,
     logger,
-    languagePreference: () => Promise.resolve("auto"),
+    store,
+    guilds: discordInspector(client),
+    async languagePreference(guildId) {
+      return guildId ? (await store.settings.get(guildId)).language : "auto";
+    },
   };
   const router = createRouter(registry, services);
-  const client = createClient(config);
   let draining = false;
+
+  // A server that removes the bot keeps its data for 30 days (in case it was a mistake), then it is purged.
+  client.on(Events.GuildDelete, (guild) => {
+    if (!guild.available) return; // an outage, not a removal
+    store.settings.markRemoved(guild.id, clock.now()).then(
+      () => logger.info({ guildId: guild.id }, "removed from a server; its data is kept for 30 days"),
+      (error: unknown) => logger.error({ err: error, guildId: guild.id }, "could not mark a server as removed"),
+    );
+  });
+  client.on(Events.GuildCreate, (guild) => {
+    store.settings.markPresent(guild.id).catch((error: unknown) => logger.error({ err: error, guildId: guild.id }, "could not mark a server as present"));
+  });
+  const purge = async () => {
+    try {
+      const purged = await store.settings.purgeRemovedBefore(clock.now() - RETENTION_AFTER_REMOVAL_MS);
+      if (purged.length > 0) logger.info({ guildIds: purged }, "purged data of servers that removed the bot over 30 days ago");
+    } catch (error) {
+      logger.error({ err: error }, "purge of removed servers failed");
+    }
+  };
+  const housekeeping = cron.schedule("17 4 * * *", purge, { name: "purge-removed-guilds" });
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (draining) return;
@@ -65,8 +102,16 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, "gateway resumed"));
 
   const ready = once(client, Events.ClientReady);
-  await client.login(token);
-  await ready;
+  try {
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await housekeeping.destroy();
+    await client.destroy();
+    await store.close();
+    throw error;
+  }
+  await purge();
   const applicationId = config.DISCORD_APPLICATION_ID ?? client.application?.id;
   if (!applicationId) throw new Error("the gateway did not say which application this bot belongs to");
 
@@ -99,6 +144,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     client,
     router,
     logger,
+    store,
+    clock,
     sync,
     applicationId,
     async stop(graceMs = 8_000) {
@@ -108,7 +155,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       while (router.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       if (router.inFlight > 0) logger.warn({ inFlight: router.inFlight }, "stopping with interactions still in flight");
       health?.close();
+      await housekeeping.destroy();
       await client.destroy();
+      await store.close();
       logger.info("stopped");
     },
   };

@@ -4,10 +4,22 @@
 import type { KnowledgeBase } from "./knowledge/base.js";
 import type { LanguagePreference } from "./i18n/locale.js";
 import type { Logger } from "./log.js";
+import type { Store } from "./store/index.js";
+
+export type ChannelKind = "text" | "announcement" | "voice" | "stage" | "forum" | "thread" | "category" | "other";
+
+/** What the bot can see of a server right now (from the gateway's cache). */
+export interface GuildInspector {
+  /** A channel of the guild and the bot's permissions in it, or null if the bot cannot see it. */
+  channel(guildId: string, channelId: string): { kind: ChannelKind; name: string; botPermissions: bigint | null } | null;
+  role(guildId: string, roleId: string): { name: string; everyone: boolean; managed: boolean; mentionable: boolean } | null;
+}
 
 export interface BotServices {
   knowledge: KnowledgeBase;
   logger: Logger;
-  /** The club's language setting; "auto" when the bot has no store yet or the club chose none. */
+  store: Store;
+  guilds: GuildInspector;
+  /** The club's language setting ("auto" in DMs and when the club chose none). */
   languagePreference(guildId: string | null): Promise<LanguagePreference>;
 }

@@ -14,8 +14,42 @@ import type {
 } from "../../src/discord/command.js";
 import { toDiscordPayload } from "../../src/discord/adapter.js";
 import { translator, type Locale } from "../../src/i18n/index.js";
-import type { BotServices } from "../../src/services.js";
+import type { BotServices, ChannelKind, GuildInspector } from "../../src/services.js";
+import { defaultKnowledgeBase } from "../../src/knowledge/base.js";
+import { openStore } from "../../src/store/index.js";
 import type { APIApplicationCommandOptionChoice } from "discord-api-types/v10";
+
+/** A guild inspector answering from a plain description of channels and roles. */
+export function stubInspector(world: {
+  channels?: Record<string, { kind: ChannelKind; name?: string; botPermissions: bigint | null }>;
+  roles?: Record<string, { everyone?: boolean; managed?: boolean; mentionable?: boolean; name?: string }>;
+} = {}): GuildInspector {
+  return {
+    channel: (_guildId, channelId) => {
+      const c = world.channels?.[channelId];
+      return c ? { kind: c.kind, name: c.name ?? "channel", botPermissions: c.botPermissions } : null;
+    },
+    role: (_guildId, roleId) => {
+      const r = world.roles?.[roleId];
+      return r ? { name: r.name ?? "role", everyone: r.everyone ?? false, managed: r.managed ?? false, mentionable: r.mentionable ?? true } : null;
+    },
+  };
+}
+
+/** Services for offline runs: the real knowledge base and an in-memory SQLite store. Close the store after. */
+export async function offlineServices(overrides: Partial<BotServices> = {}): Promise<BotServices> {
+  const store = overrides.store ?? (await openStore("sqlite::memory:"));
+  return {
+    knowledge: defaultKnowledgeBase(),
+    logger: pino({ level: "silent" }),
+    store,
+    guilds: stubInspector(),
+    async languagePreference(guildId) {
+      return guildId ? (await store.settings.get(guildId)).language : "auto";
+    },
+    ...overrides,
+  };
+}
 
 export interface Sent {
   method: "send" | "followUp" | "update" | "defer";
@@ -32,6 +66,8 @@ export interface OfflineInput {
   focused?: { name: string; value: string };
   userId?: string;
   guildId?: string | null;
+  memberPermissions?: bigint | null;
+  memberRoleIds?: string[];
 }
 
 function reader(input: OfflineInput): OptionReader {
@@ -79,9 +115,9 @@ function base(input: OfflineInput) {
     userName: "Member",
     guildId: input.guildId === undefined ? "100000000000000001" : input.guildId,
     channelId: "200000000000000001",
-    memberPermissions: 0n,
+    memberPermissions: input.memberPermissions === undefined ? 0n : input.memberPermissions,
     appPermissions: 0n,
-    memberRoleIds: [],
+    memberRoleIds: input.memberRoleIds ?? [],
     services: input.services,
     log: silent,
   };

@@ -6,8 +6,9 @@
 import type { Locale } from "../knowledge/schema.js";
 import { common } from "./catalog/common.js";
 import { knowledge } from "./catalog/knowledge.js";
+import { settings } from "./catalog/settings.js";
 
-const areas = [common, knowledge] as const;
+const areas = [common, knowledge, settings] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;

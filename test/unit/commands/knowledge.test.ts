@@ -1,20 +1,27 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { APIEmbed } from "discord-api-types/v10";
-import { pino } from "pino";
 import { westofthetracks } from "../../../commands/westofthetracks.js";
 import { glossaryButtons } from "../../../commands/westofthetracks/glossary.js";
 import { partButtons } from "../../../commands/westofthetracks/part.js";
 import { UserError } from "../../../src/discord/errors.js";
 import { LIMITS } from "../../../src/discord/limits.js";
-import { defaultKnowledgeBase } from "../../../src/knowledge/base.js";
 import type { BotServices } from "../../../src/services.js";
-import { offlineAutocomplete, offlineCommand, offlineComponent, type OfflineInput, type Sent } from "../../../bench/lib/offline.js";
+import {
+  offlineAutocomplete,
+  offlineCommand,
+  offlineComponent,
+  offlineServices,
+  type OfflineInput,
+  type Sent,
+} from "../../../bench/lib/offline.js";
 
-const services: BotServices = {
-  knowledge: defaultKnowledgeBase(),
-  logger: pino({ level: "silent" }),
-  languagePreference: () => Promise.resolve("auto"),
-};
+let services: BotServices;
+beforeAll(async () => {
+  services = await offlineServices();
+});
+afterAll(async () => {
+  await services.store.close();
+});
 const CJK = /[\u4e00-\u9fff]/;
 
 async function run(input: Omit<OfflineInput, "services">): Promise<Sent[]> {

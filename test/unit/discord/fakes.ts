@@ -85,6 +85,8 @@ export function fakeServices(lines: unknown[] = []): BotServices {
   const logger = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   return {
     knowledge: {} as BotServices["knowledge"],
+    store: {} as BotServices["store"],
+    guilds: { channel: () => null, role: () => null },
     logger,
     languagePreference: () => Promise.resolve("auto"),
   };
