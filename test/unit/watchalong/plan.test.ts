@@ -199,7 +199,7 @@ describe("planWatchParty: errors", () => {
   it("returns codes and plans nothing", () => {
     expect(error({ parts: [] })).toBe("no-parts");
     expect(error({ parts: ["rust", "rust"] })).toBe("duplicate-part");
-    expect(error({ parts: ["rust", "nope" as "rust"] })).toBe("unknown-part");
+    expect(error({ parts: JSON.parse(`["rust", "nope"]`) as PlanInput["parts"] })).toBe("unknown-part");
     expect(error({ edition: { id: "x", blocks: [{ part: "rust", minutes: 240 }] } })).toBe("edition-missing-part");
     expect(error({ runtimes: { rust: 0 } })).toBe("bad-runtime");
     expect(error({ runtimes: { rust: 700 } })).toBe("bad-runtime");
