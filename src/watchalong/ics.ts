@@ -103,7 +103,7 @@ export function buildIcs(plan: WatchPartyPlan, options: IcsOptions): string {
   const lines: string[] = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
-    `PRODID:${options.prodId}`,
+    `PRODID:${escapeText(options.prodId)}`,
     "CALSCALE:GREGORIAN",
     "METHOD:PUBLISH",
     `X-WR-CALNAME:${escapeText(options.title)}`,

@@ -410,7 +410,9 @@ export function parseWhen(text: string, options: ParseWhenOptions): ParseWhenRes
   if (results.length > 1) return { ok: false, error: "several-times" };
   const start = result.start;
   const tags = start.tags();
-  if (tags.has("result/relativeDate") || tags.has("casualReference/now")) {
+  // "in 2 hours" / "now" name an instant; "in 2 days" names a day (a time is still needed) and
+  // "in 2 days at 8pm" a wall-clock time, both read through the zone below.
+  if (tags.has("result/relativeDateAndTime") || tags.has("casualReference/now")) {
     return inRange(now + (start.date().getTime() - reference.getTime()), now, zone, true);
   }
 

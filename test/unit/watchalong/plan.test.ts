@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { planWatchParty, type PlanInput, type WatchPartyPlan } from "../../../src/watchalong/plan.js";
+import { planWatchParty, type EditionInfo, type PartInfo, type PlanInput, type WatchPartyPlan } from "../../../src/watchalong/plan.js";
 import { formatWallClock } from "../../../src/watchalong/time.js";
 import { DAY, FESTIVAL, HOUR, MIN, PARTS, THREE_PARTS } from "./fixtures.js";
 
@@ -216,5 +217,20 @@ describe("planWatchParty: errors", () => {
     expect(error({ now: S + HOUR })).toBe("in-past");
     expect(error({ cadence: { kind: "weekly" }, now: S - 360 * DAY })).toBe("too-far");
     expect(planWatchParty({ ...base, cadence: { kind: "weekly" }, now: S - 360 * DAY })).toMatchObject({ sessionIndex: 2 });
+  });
+});
+
+describe("planWatchParty with data/film", () => {
+  const dir = new URL("../../../data/film/", import.meta.url);
+  const present = existsSync(new URL("film.json", dir)) && existsSync(new URL("parts.json", dir));
+  it.skipIf(!present)("plans every edition of the knowledge base", () => {
+    const film = JSON.parse(readFileSync(new URL("film.json", dir), "utf8")) as { editions: EditionInfo[]; defaultEdition: string };
+    const parts = JSON.parse(readFileSync(new URL("parts.json", dir), "utf8")) as PartInfo[];
+    expect(film.editions.map((e) => e.id)).toContain(film.defaultEdition);
+    for (const edition of film.editions) {
+      const r = planWatchParty({ parts: "all", catalog: parts, startAt: S, zone: "Asia/Shanghai", cadence: { kind: "marathon" }, edition });
+      expect(r.ok, edition.id).toBe(true);
+      if (r.ok) expect(r.plan.sessions.map((s) => s.part)).toEqual(["rust", "remnants", "rails"]);
+    }
   });
 });

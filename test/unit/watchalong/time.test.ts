@@ -52,6 +52,10 @@ describe("parseWhen", () => {
     expect(at("2小时后", "Asia/Shanghai")).toBe(iso(NOW + 2 * HOUR));
     expect(at("两个半小时后", "Asia/Shanghai")).toBe(iso(NOW + 2.5 * HOUR));
     expect(at("三十分钟后", "Asia/Shanghai")).toBe(iso(NOW + 30 * MIN));
+    expect(at("now", "Asia/Shanghai")).toBe(iso(NOW));
+    // A relative day still needs a time of day, read as wall clock in the zone.
+    expect(parseWhen("in 2 days", { zone: "Europe/Berlin", now: NOW })).toEqual({ ok: false, error: "missing-time" });
+    expect(at("in 2 days at 8pm", "Europe/Berlin")).toBe("2026-11-26T19:00:00.000Z");
   });
 
   it("reads Chinese", () => {
