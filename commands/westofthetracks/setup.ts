@@ -133,6 +133,8 @@ export const setup: SubcommandModule = {
     }
 
     if (ctx.options.subcommand() !== "configure") throw new UserError("error.unknownCommand");
+    // Store I/O follows (a PostgreSQL round trip may be slow): acknowledge within Discord's 3 seconds first.
+    await ctx.respond.defer({ ephemeral: true });
     const o = ctx.options;
     const patch: GuildSettingsPatch = {};
     const clear = o.string("clear");

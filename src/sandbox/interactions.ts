@@ -283,13 +283,13 @@ export class InteractionBuilder {
     const wrap: { name: string; type: ApplicationCommandOptionType }[] = [];
     if (natural.group) {
       const g = defs.find((o) => o.name === natural.group && o.type === ApplicationCommandOptionType.SubcommandGroup);
-      if (!g || !("options" in g)) throw new Error(`"${cmd.name}" has no subcommand group "${natural.group}"`);
+      if (!g || g.type !== ApplicationCommandOptionType.SubcommandGroup) throw new Error(`"${cmd.name}" has no subcommand group "${natural.group}"`);
       wrap.push({ name: g.name, type: g.type });
       defs = g.options ?? [];
     }
     if (natural.subcommand) {
       const s = defs.find((o) => o.name === natural.subcommand && o.type === ApplicationCommandOptionType.Subcommand);
-      if (!s || !("options" in s)) throw new Error(`"${cmd.name}" has no subcommand "${natural.subcommand}"`);
+      if (!s || s.type !== ApplicationCommandOptionType.Subcommand) throw new Error(`"${cmd.name}" has no subcommand "${natural.subcommand}"`);
       wrap.push({ name: s.name, type: s.type });
       defs = s.options ?? [];
     } else if (defs.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)) {

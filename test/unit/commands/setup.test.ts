@@ -80,8 +80,9 @@ describe("setup configure", () => {
       spoilerPolicy: "show-all",
       triviaAfterPart: true,
     });
+    expect(sent.map((x) => x.method)).toEqual(["defer", "send"]);
     expect(sent[0]!.payload.ephemeral).toBe(true);
-    expect(JSON.stringify(sent[0]!.payload.embeds)).toContain(`<#${GOOD}>`);
+    expect(JSON.stringify(sent[1]!.payload.embeds)).toContain(`<#${GOOD}>`);
     // The club's language now decides replies for everyone.
     expect(await services.languagePreference(GUILD)).toBe("zh-CN");
   });
@@ -128,8 +129,9 @@ describe("setup configure", () => {
   it("with no options, explains and shows the current settings", async () => {
     const { run, sent } = configure({});
     await run();
-    expect(sent[0]!.payload.content).toBe(t("en", "settings.nothingGiven"));
-    expect(sent[0]!.payload.embeds).toHaveLength(1);
+    const answer = sent.find((x) => x.method === "send")!;
+    expect(answer.payload.content).toBe(t("en", "settings.nothingGiven"));
+    expect(answer.payload.embeds).toHaveLength(1);
   });
 
   it("autocompletes time zones", async () => {
