@@ -111,6 +111,23 @@ export function triviaRepo(db: Kysely<Database>, ctx: RepoContext) {
       return activeRoundInChannel<S>(channelId);
     },
 
+    /**
+     * The channel's most recent round (running or not), by creation time: its `endedAt` drives the
+     * per-channel cooldown and its questions are avoided by the next round.
+     */
+    async lastRoundInChannel<S = unknown>(guildId: string, channelId: string): Promise<TriviaRound<S> | null> {
+      const row = await db
+        .selectFrom("trivia_rounds")
+        .selectAll()
+        .where("guild_id", "=", guildId)
+        .where("channel_id", "=", channelId)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row ? roundFromRow<S>(row) : null;
+    },
+
     /** Running rounds of every guild (what a restarted bot must resume or close). */
     async listRunningRounds(): Promise<TriviaRound[]> {
       const rows = await db.selectFrom("trivia_rounds").selectAll().where("status", "=", RUNNING).orderBy("created_at").execute();
