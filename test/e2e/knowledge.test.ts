@@ -127,7 +127,7 @@ describe("the real bot against the emulator", () => {
     });
     const reply = await handle.original();
     expect(InteractionHandle.ephemeral(reply)).toBe(true);
-    expect(reply.content!.length).toBeLessThan(2000);
+    expect(reply.content.length).toBeLessThan(2000);
     expect(reply.content).not.toContain("@everyone");
   });
 

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits } from "discord-api-types/v10";
+import { InteractionResponseType, PermissionFlagsBits } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { InteractionHandle } from "../../src/sandbox/emulator.js";
 import { POSTGRES_URL, expectNoFindings, startWorld, textOf, type Backend, type World } from "./harness.js";
@@ -36,7 +36,7 @@ for (const backend of backends) {
         // The host sets them; the answer is deferred, then edited in.
         const announce = world.emu.createChannel(world.guildId, { name: "announcements" }).id;
         const set = configure(world, world.hostId, { channel: announce, timezone: "asia/shanghai", language: "zh-CN", spoilers: "show-all" });
-        expect(set.deferred || (await set.response()).type === 5).toBe(true);
+        expect((await set.response()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
         const saved = await set.waitForEdit();
         expect(InteractionHandle.ephemeral(saved)).toBe(true);
         expect(textOf(saved)).toContain("Asia/Shanghai");
