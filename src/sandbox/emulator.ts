@@ -420,3 +420,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   return emu;
 }
+
+export { measureInteractionLatency, type LatencyReport } from "./latency.js";

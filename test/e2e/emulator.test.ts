@@ -7,6 +7,9 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
   type Interaction,
   type TextChannel,
 } from "discord.js";
@@ -40,6 +43,15 @@ function bareBot(emu: Emulator): Client {
           await i.reply({ content: "sending" });
           await (i.channel as TextChannel | null)?.send({ content: "from the channel route" });
         }
+        else if (mode === "modal") {
+          const input = new TextInputBuilder().setCustomId("note").setLabel("Note").setStyle(TextInputStyle.Short);
+          await i.showModal(new ModalBuilder().setCustomId("ping:modal").setTitle("A note").addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input)));
+        }
+      } else if (i.isAutocomplete()) {
+        const typed = i.options.getFocused();
+        await i.respond(["reply", "defer", "button"].filter((m) => m.startsWith(typed)).map((m) => ({ name: m, value: m })));
+      } else if (i.isModalSubmit() && i.customId === "ping:modal") {
+        await i.reply({ content: `noted: ${i.fields.getTextInputValue("note")}` });
       } else if (i.isButton() && i.customId === "ping:again") {
         await i.update({ content: "pressed", components: [] });
       }
@@ -70,7 +82,7 @@ describe("emulator with a bare discord.js client", () => {
       {
         name: "ping",
         description: "Ping the bot",
-        options: [{ type: 3, name: "mode", description: "how to answer", required: false }],
+        options: [{ type: 3, name: "mode", description: "how to answer", required: false, autocomplete: true }],
       },
     ]);
   });
@@ -121,6 +133,34 @@ describe("emulator with a bare discord.js client", () => {
     const it = emu.command({ user: userId, channelId, name: "ping" });
     expect((await it.original()).content).toBe("pong");
     expect(emu.gateway.stats.resumes).toBe(resumesBefore + 1);
+  });
+
+  it("answers autocomplete and a modal", async () => {
+    const ac = emu.autocomplete({ user: userId, channelId, name: "ping", options: { mode: "de" }, focused: "mode" });
+    const res = await ac.response();
+    expect(res.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    expect(res.data?.choices).toEqual([{ name: "defer", value: "defer" }]);
+    const open = emu.command({ user: userId, channelId, name: "ping", options: { mode: "modal" } });
+    expect((await open.response()).type).toBe(InteractionResponseType.Modal);
+    const submit = emu.modalSubmit({ user: userId, from: open, customId: "ping:modal", fields: { note: "rust" } });
+    expect((await submit.original()).content).toBe("noted: rust");
+  });
+
+  it("resumes after a clean drop and follows guild and channel changes", async () => {
+    const resumes = emu.gateway.stats.resumes;
+    emu.gateway.drop({ clean: true });
+    const created = once(client, Events.GuildCreate);
+    const other = emu.createGuild({ name: "Second club" });
+    await created;
+    expect(emu.gateway.stats.resumes).toBe(resumes + 1);
+    const deleted = once(client, Events.ChannelDelete);
+    emu.deleteChannel(other.systemChannelId!);
+    await deleted;
+    expect(client.channels.cache.has(other.systemChannelId!)).toBe(false);
+    const left = once(client, Events.GuildDelete);
+    emu.removeBotFromGuild(other.id);
+    await left;
+    expect(client.guilds.cache.has(other.id)).toBe(false);
   });
 
   it("rides out a 429 and a 500 on the callback route", async () => {
