@@ -4,11 +4,12 @@
  * them and gives `t(locale, key, params)` with typed keys.
  */
 import type { Locale } from "../knowledge/schema.js";
+import { ask } from "./catalog/ask.js";
 import { common } from "./catalog/common.js";
 import { knowledge } from "./catalog/knowledge.js";
 import { settings } from "./catalog/settings.js";
 
-const areas = [common, knowledge, settings] as const;
+const areas = [ask, common, knowledge, settings] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;

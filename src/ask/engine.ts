@@ -1,0 +1,380 @@
+/**
+ * The question-answering engine: a MiniSearch index over the curated topics, a calibrated confidence, an
+ * explicit out-of-scope detector, and autocomplete. Pure: no discord.js, no I/O (topics are passed in).
+ *
+ * How a question is judged:
+ * 1. Cleaned: mentions, channel links, custom and Unicode emoji, markdown marks are removed. Empty →
+ *    `invalid: empty`; nothing left → `invalid: no-text`; over 1,000 characters → `invalid: too-long` (we
+ *    refuse rather than judge a prefix: a wall of text is not a question, and a silent cut could answer
+ *    the wrong one).
+ * 2. Analysed by the shared normaliser (./normalize.ts) and searched (questions field boosted most; fuzzy
+ *    matching for Latin tokens of 4+ letters; prefix matching for the last token).
+ * 3. Scored. Each content word weighs by its rarity (idf over topics); a word the index has never seen,
+ *    even fuzzily, weighs as much as the rarest word. coverage = share of that weight the best topic
+ *    matched; margin = how far the best topic leads the second; specificity = whether a rare word matched.
+ *    confidence = coverage × (0.75 + 0.25 × margin) × specificity, in [0, 1].
+ * 4. Out of scope when the question names something known to be off-topic (other films, weather, food…),
+ *    or its unknown words outweigh its known ones and it names nothing of the film's own (title, people,
+ *    places, parts, festivals), or nothing matched. Otherwise `answer` above ANSWER_THRESHOLD, `unsure`
+ *    (with suggestions) above UNSURE_THRESHOLD, else out of scope.
+ */
+import MiniSearch from "minisearch";
+import type { Locale, PartId } from "../knowledge/schema.js";
+import { analyze, fold, hasCjk, isLatinToken, isPinyin, latinWords, type Analysis } from "./normalize.js";
+import type { AskTopic } from "./schema.js";
+import { isSpoiler } from "./spoiler.js";
+
+export const MAX_QUESTION_CHARS = 1000;
+export const ANSWER_THRESHOLD = 0.5;
+export const UNSURE_THRESHOLD = 0.25;
+const MAX_RELATED = 3;
+const MAX_SUGGESTIONS = 3;
+const AUTOCOMPLETE_MAX_CHARS = 100;
+
+export type InvalidReason = "empty" | "too-long" | "no-text";
+
+export type AskResult =
+  | {
+      kind: "answer";
+      locale: Locale;
+      topic: AskTopic;
+      confidence: number;
+      /** The topic concerns a part the club has not watched and spoilers were not asked for. */
+      spoiler: boolean;
+      related: AskTopic[];
+    }
+  | { kind: "unsure"; locale: Locale; confidence: number; suggestions: AskTopic[] }
+  | { kind: "out-of-scope"; locale: Locale }
+  | { kind: "invalid"; reason: InvalidReason };
+
+export interface AnswerOptions {
+  spoilers: boolean;
+  watched: ReadonlySet<PartId>;
+}
+
+interface Doc {
+  id: string;
+  questions: string;
+  answer: string;
+  keywords: string;
+}
+
+interface Phrasing {
+  topicId: string;
+  display: string;
+  folded: string;
+}
+
+export interface AskIndex {
+  readonly topics: readonly AskTopic[];
+  readonly byId: ReadonlyMap<string, AskTopic>;
+  readonly search: MiniSearch<Doc>;
+  /** Topic frequency of each token (in how many topics it occurs). */
+  readonly df: ReadonlyMap<string, number>;
+  readonly maxIdf: number;
+  readonly phrasings: Readonly<Record<Locale, readonly Phrasing[]>>;
+  /** Latin words of the index texts, by length, for spelling correction. */
+  readonly words: ReadonlyMap<number, readonly string[]>;
+  /** How often each of those words occurs (ties in spelling correction go to the commoner word). */
+  readonly wordCount: ReadonlyMap<string, number>;
+}
+
+/** Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words. */
+const ANCHORS = new Set(
+  (
+    "tiexi tiexiqu wangbing wang bing rust remnant rail yanfen yanfenjie laodu duxiyun xiagang yamagata shenyang " +
+    "liaoning bergala flaherty doclisboa lisbon marseille nant berlinale rotterdam iffr busan hubert bal aiweiwei " +
+    "criterion cahier sightandsound kerby kerdy smelter smelt cable sanatorium zhu fengming crude ditch jiabiangou " +
+    "rainbow ruhr west track 铁西 铁西区 王兵 艳粉街 老杜 杜锡云 下岗 沈阳 山形 工厂 铁路 艾未未 吕新雨 贾樟柯 夹边沟 和凤鸣"
+  ).split(" "),
+);
+
+/** Words and phrases that put a question about something else (other films, daily life, other topics). */
+const OFF_TOPIC: RegExp[] = [
+  /\b(titanic|parasite|godfather|oppenheimer|avatar|inception|barbie|avengers?|marvel|star wars|harry potter|joker|interstellar|matrix|frozen|spider-?man|batman|dune)\b/,
+  /\b(weather|forecast|rain(ing)?|temperature|pizza|restaurant|recipe|bake|baking|cook(ing)?|bitcoin|crypto|stocks?|python|javascript|football|soccer|world cup|nba|oscars?|academy awards?|taylor swift|capital of|joke|horoscope|homework)\b/,
+  /(天气|下雨|气温|火锅|餐厅|饭店|好吃|菜谱|股票|比特币|笑话|寄生虫|泰坦尼克|教父|奥斯卡|世界杯|足球|作业)/,
+];
+
+const MENTION = /<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|<\/[^>]+:\d+>|@everyone|@here|<t:\d+(:\w)?>/g;
+const EMOJI = /\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]|\u{FE0F}|\u{200D}|\u{20E3}/gu;
+const MARKDOWN = /[*_~`|>#\\[\]()]/g;
+
+/** Strips mentions, emoji and markdown; says why a text is not a question, or returns the text to judge. */
+export function cleanQuestion(question: string): { text: string } | { invalid: InvalidReason } {
+  if (question.trim().length === 0) return { invalid: "empty" };
+  if (question.length > MAX_QUESTION_CHARS) return { invalid: "too-long" };
+  const text = question.replace(MENTION, " ").replace(EMOJI, " ").replace(MARKDOWN, " ").replace(/\s+/g, " ").trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) return { invalid: "no-text" };
+  return { text };
+}
+
+function displayPhrasing(text: string, locale: Locale): string {
+  if (locale === "zh-CN") return `${text}?`;
+  const fixed = text.replace(/\b(\w+) (s|t)\b/g, "$1'$2").replace(/\bi\b/g, "I");
+  return `${fixed.charAt(0).toUpperCase()}${fixed.slice(1)}?`;
+}
+
+/** Builds the search index. Cheap (a few milliseconds for ~120 topics); the bench measures it. */
+export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
+  const df = new Map<string, number>();
+  const wordCount = new Map<string, number>();
+  const docs: Doc[] = topics.map((topic) => {
+    const questions = [...topic.questions.en, ...topic.questions["zh-CN"]].map((q) => analyze(q).tokens.join(" ")).join(" ");
+    const answer = [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]
+      .map((s) => analyze(s, { segment: false }).tokens.join(" "))
+      .join(" ");
+    for (const text of [...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]) {
+      for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+    }
+    const keywords = [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")].map((k) => analyze(k).tokens.join(" ")).join(" ");
+    const distinct = new Set(`${questions} ${answer} ${keywords}`.split(" ").filter((t) => t.length > 0));
+    for (const token of distinct) df.set(token, (df.get(token) ?? 0) + 1);
+    return { id: topic.id, questions, answer, keywords };
+  });
+  const search = new MiniSearch<Doc>({
+    idField: "id",
+    fields: ["questions", "answer", "keywords"],
+    tokenize: (text) => text.split(" ").filter((t) => t.length > 0),
+    processTerm: (term) => term,
+    searchOptions: {
+      tokenize: (text) => text.split(" ").filter((t) => t.length > 0),
+      processTerm: (term) => term,
+      boost: { questions: 3, keywords: 2, answer: 1 },
+      combineWith: "OR",
+      prefix: (term, i, terms) => i === terms.length - 1 && isLatinToken(term) && term.length >= 3 && !df.has(term),
+    },
+  });
+  search.addAll(docs);
+  const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
+  for (const topic of topics) {
+    for (const locale of ["en", "zh-CN"] as const) {
+      for (const q of topic.questions[locale]) {
+        phrasings[locale].push({ topicId: topic.id, display: displayPhrasing(q, locale), folded: fold(q) });
+      }
+    }
+  }
+  const words = new Map<number, string[]>();
+  for (const w of [...wordCount.keys()].sort()) {
+    const list = words.get(w.length);
+    if (list) list.push(w);
+    else words.set(w.length, [w]);
+  }
+  return {
+    topics,
+    words,
+    wordCount,
+    byId: new Map(topics.map((t) => [t.id, t])),
+    search,
+    df,
+    maxIdf: Math.log(1 + topics.length / 0.5),
+    phrasings,
+  };
+}
+
+function idf(index: AskIndex, token: string): number {
+  const n = index.df.get(token);
+  return n === undefined ? index.maxIdf : Math.log(1 + index.topics.length / n);
+}
+
+/** Optimal-string-alignment distance (a swap of two neighbours counts once), or limit + 1 when over limit. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > limit) return limit + 1;
+    prev2.splice(0, prev2.length, ...prev);
+    prev = cur;
+  }
+  return prev[b.length] ?? limit + 1;
+}
+
+/**
+ * Spelling correction for Latin words the index has never seen ("chaird" → "chaired", "lnog" → "long"):
+ * the closest index word within one edit (two for words of eight letters or more), swaps counting once.
+ * This replaces MiniSearch's fuzzy matching, which cost far more per query and missed swapped letters.
+ */
+export function correctSpelling(index: AskIndex, text: string): string {
+  const folded = fold(text);
+  const all = folded.match(/[a-z]+/g) ?? [];
+  let at = -1;
+  return folded.replace(/[a-z]+/g, (word) => {
+    at++;
+    if (word.length < 4 || index.wordCount.has(word)) return word;
+    // Spaced pinyin ("xia gang") is merged later, not corrected.
+    if (isPinyin(word) && [all[at - 1], all[at + 1]].some((w) => w !== undefined && w.length <= 6 && isPinyin(w))) return word;
+    const limit = word.length >= 8 ? 2 : 1;
+    let best: string | undefined;
+    let bestDistance = limit + 1;
+    for (let len = word.length - limit; len <= word.length + limit; len++) {
+      for (const candidate of index.words.get(len) ?? []) {
+        // Typos rarely touch the first letter except by swapping the first two.
+        if (candidate[0] !== word[0] && candidate[0] !== word[1]) continue;
+        const d = editDistance(word, candidate, Math.min(limit, bestDistance));
+        const commoner = best !== undefined && (index.wordCount.get(candidate) ?? 0) > (index.wordCount.get(best) ?? 0);
+        if (d < bestDistance || (d === bestDistance && commoner)) {
+          best = candidate;
+          bestDistance = d;
+        }
+      }
+    }
+    return best ?? word;
+  });
+}
+
+/** Internal scoring, exposed for the bench and tests. */
+export interface Judgement {
+  locale: Locale;
+  ranked: { topic: AskTopic; score: number }[];
+  confidence: number;
+  coverage: number;
+  margin: number;
+  offTopic: boolean;
+  unknownOutweighs: boolean;
+  anchored: boolean;
+}
+
+/** Scores a cleaned question against the index. */
+export function judge(index: AskIndex, text: string): Judgement {
+  const locale: Locale = hasCjk(text) ? "zh-CN" : "en";
+  const folded = fold(text);
+  const analysis: Analysis = analyze(locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded);
+  const offTopic = OFF_TOPIC.some((re) => re.test(folded));
+  const results = analysis.tokens.length > 0 ? index.search.search(analysis.tokens.join(" ")) : [];
+  const ranked = results.flatMap((r) => {
+    const topic = index.byId.get(String(r.id));
+    return topic ? [{ topic, score: r.score }] : [];
+  });
+  const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
+  const top = results[0];
+  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, offTopic, unknownOutweighs: true, anchored };
+
+  const matchedTop = new Set(top.queryTerms);
+  const matchedAny = new Set<string>();
+  for (const r of results) for (const t of r.queryTerms) matchedAny.add(t);
+  const extrasTop = analysis.extras.filter((e) => matchedTop.has(e));
+
+  let units = analysis.units;
+  const weakOnly = units.length === 0;
+  if (weakOnly) {
+    // Only weak words ("who made it"): judge on those.
+    units = analysis.tokens.map((t) => ({ text: t, tokens: [t], cjk: !isLatinToken(t) }));
+  }
+  let total = 0;
+  let covered = 0;
+  let known = 0;
+  let unknown = 0;
+  let bestMatchedIdf = 0;
+  for (const unit of units) {
+    const isKnown = unit.tokens.some((t) => matchedAny.has(t));
+    // An unseen Chinese word is often just a word the phrasings did not use, so it weighs half.
+    const unseen = unit.cjk ? index.maxIdf / 2 : index.maxIdf;
+    const weight = isKnown ? Math.max(...unit.tokens.filter((t) => matchedAny.has(t)).map((t) => idf(index, t))) : unseen;
+    total += weight;
+    if (isKnown) known += weight;
+    else unknown += weight;
+    const inTop = unit.tokens.some((t) => matchedTop.has(t)) || extrasTop.some((e) => !unit.cjk && e.includes(unit.text));
+    if (inTop) {
+      covered += weight;
+      bestMatchedIdf = Math.max(bestMatchedIdf, weight);
+    }
+  }
+  for (const e of extrasTop) bestMatchedIdf = Math.max(bestMatchedIdf, idf(index, e));
+  const coverage = total > 0 ? covered / total : 0;
+  const second = results.find((r) => r.id !== top.id);
+  const margin = second ? Math.max(0, 1 - second.score / top.score) : 1;
+  // A rare word matched (in roughly three topics or fewer) gives full weight; only common words halve it.
+  const specificIdf = Math.log(1 + index.topics.length / 3);
+  const specificity = Math.min(1, 0.5 + (0.5 * bestMatchedIdf) / specificIdf);
+  // Only question words matched ("what time is it"): never confident enough to answer.
+  const cap = weakOnly ? ANSWER_THRESHOLD - 0.05 : 1;
+  const confidence = Math.min(cap, coverage * (0.75 + 0.25 * margin) * specificity);
+  return { locale, ranked, confidence, coverage, margin, offTopic, unknownOutweighs: unknown >= known, anchored };
+}
+
+function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
+  return topic.related.flatMap((id) => {
+    const t = index.byId.get(id);
+    return t ? [t] : [];
+  }).slice(0, MAX_RELATED);
+}
+
+/** Answers a member's free-text question. */
+export function answer(index: AskIndex, question: string, options: AnswerOptions): AskResult {
+  const cleaned = cleanQuestion(question);
+  if ("invalid" in cleaned) return { kind: "invalid", reason: cleaned.invalid };
+  const j = judge(index, cleaned.text);
+  const best = j.ranked[0];
+  if (!best || j.offTopic || (j.unknownOutweighs && !j.anchored)) return { kind: "out-of-scope", locale: j.locale };
+  if (j.confidence >= ANSWER_THRESHOLD) {
+    return {
+      kind: "answer",
+      locale: j.locale,
+      topic: best.topic,
+      confidence: j.confidence,
+      spoiler: isSpoiler(best.topic, options.watched, options.spoilers),
+      related: relatedTopics(index, best.topic),
+    };
+  }
+  if (j.confidence >= UNSURE_THRESHOLD) {
+    return { kind: "unsure", locale: j.locale, confidence: j.confidence, suggestions: j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic) };
+  }
+  return { kind: "out-of-scope", locale: j.locale };
+}
+
+/**
+ * Autocomplete: well-formed question phrasings (in the member's language) for what they have typed so far.
+ * Phrasings that start with the text come first, then phrasings holding every typed word, then the first
+ * phrasing of the best-matching topics. At most `limit` (Discord allows 25), each at most 100 characters.
+ */
+export function suggest(index: AskIndex, prefix: string, locale: Locale, limit = 25): string[] {
+  const max = Math.max(0, Math.min(limit, 25));
+  const typed = fold(prefix).replace(/[?!.,;:?!。,;:'"]/g, "").replace(/\s+/g, " ").trim();
+  const pool = index.phrasings[locale];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const push = (p: Phrasing): void => {
+    if (out.length < max && !seen.has(p.display) && p.display.length <= AUTOCOMPLETE_MAX_CHARS) {
+      seen.add(p.display);
+      out.push(p.display);
+    }
+  };
+  if (typed.length === 0) {
+    const firstOfTopic = new Set<string>();
+    for (const p of pool) {
+      if (!firstOfTopic.has(p.topicId)) {
+        firstOfTopic.add(p.topicId);
+        push(p);
+      }
+    }
+    return out;
+  }
+  for (const p of pool) if (p.folded.startsWith(typed)) push(p);
+  const words = typed.split(" ");
+  const last = words.at(-1) ?? "";
+  const rest = words.slice(0, -1);
+  if (out.length < max) {
+    for (const p of pool) {
+      const pw = p.folded.split(" ");
+      if (rest.every((w) => pw.includes(w)) && (pw.some((w) => w.startsWith(last)) || p.folded.includes(last))) push(p);
+    }
+  }
+  if (out.length < max) {
+    const j = judge(index, typed);
+    for (const { topic } of j.ranked.slice(0, max)) {
+      const p = pool.find((x) => x.topicId === topic.id);
+      if (p) push(p);
+    }
+  }
+  return out;
+}

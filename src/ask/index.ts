@@ -1,0 +1,21 @@
+/** The ask domain: curated topics, the normaliser, the engine, the spoiler policy and the eval scorer. */
+export { askTopic, askTopicFile, READ_MORE, type AskTopic, type ReadMore } from "./schema.js";
+export { loadAskTopics, defaultAskDir, AskDataError } from "./load.js";
+export { analyze, tokenize, fold, hasCjk, stem, type Analysis, type Unit } from "./normalize.js";
+export {
+  buildAskIndex,
+  answer,
+  suggest,
+  judge,
+  cleanQuestion,
+  MAX_QUESTION_CHARS,
+  ANSWER_THRESHOLD,
+  UNSURE_THRESHOLD,
+  type AskIndex,
+  type AskResult,
+  type AnswerOptions,
+  type InvalidReason,
+  type Judgement,
+} from "./engine.js";
+export { isSpoiler } from "./spoiler.js";
+export { evaluate, evalSet, judgeItem, type EvalItem, type EvalReport, type EvalOutcome, type Rate } from "./evaluate.js";

@@ -1,0 +1,286 @@
+/**
+ * One text normaliser for both the index and the query, so a phrasing and a member's question always meet
+ * on the same tokens.
+ *
+ * - Folding: NFKD (which also turns full-width Latin into half-width and the ideographic space into a
+ *   space), diacritics stripped ("Tiěxī" → "tiexi"), lower case.
+ * - Latin words: light stemming (plural s, -ing, -ed, final e), a small stop-word list, a synonym map onto
+ *   canonical tokens, and spaced pinyin merged into an extra token ("tie xi qu" → "tiexiqu").
+ * - Chinese: Intl.Segmenter words (locale zh) plus character bigrams for recall.
+ * - Aliases: phrases in either language add a canonical token ("下岗", "laid off", "xia gang" → "xiagang"),
+ *   which lets a Chinese question meet an English keyword and the other way round.
+ *
+ * Pure, no I/O. The segmenter is created once.
+ */
+
+const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
+const LATIN_WORD = /[a-z0-9]+/g;
+
+/** True when the text holds any CJK ideograph (the question is then answered in Chinese). */
+export function hasCjk(text: string): boolean {
+  return CJK.test(text);
+}
+
+/** NFKD, diacritics stripped, lower case; curly apostrophes straightened. */
+export function fold(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[’‘`´]/g, "'")
+    .toLowerCase();
+}
+
+/** Function words dropped from English queries. Question words are kept but are "weak" (see below). */
+const EN_STOP = new Set(
+  (
+    "a an the is are was were be been being am do does did doing of in on at to for by with from into it its " +
+    "this that these those i you he she we they me my your his her our their them him there here and or but so " +
+    "if then than any ever just also really please tell know want can could should would will shall may might " +
+    "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one"
+  ).split(" "),
+);
+
+/** Words that carry intent but no subject: kept as tokens, but never count as evidence of the topic. */
+const WEAK = new Set(
+  (
+    "what whats which who whos whom whose when where why how many much wat waht whre wher wht " +
+    "film movie documentary doc make made like time happen happened happens take took taken go going went come came see saw seen look say said think thought find found need use used thing things kind type sort actually exactly still " +
+    "谁 什么 哪 哪里 哪儿 哪个 哪些 哪位 哪一 怎么 怎么样 怎样 为什么 多少 几 吗 呢 吧 是不是 有没有 啥 咋 电影 片子 影片 纪录片 叫"
+  ).split(" "),
+);
+
+/** Chinese segmenter words dropped outright. */
+const ZH_STOP = new Set(
+  (
+    "的 了 吗 呢 吧 啊 呀 嘛 是 在 这 那 这部 那部 这个 那个 个 部 过 也 都 就 和 与 还 又 把 被 " +
+    "请问 请 一下 我 你 他 她 我们 你们 他们 想 知道 告诉 能 可以 会 吗 么 啦 呗 里 上 中 之 其 其中 一 一个"
+  ).split(" "),
+);
+/** Characters that make a CJK bigram worthless. */
+const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗我你他她"]);
+
+/** Single-word synonyms onto canonical tokens (looked up before and after stemming). */
+const SYNONYMS: Record<string, string> = {};
+function syn(canon: string, words: string): void {
+  for (const w of words.split(" ")) SYNONYMS[w] = canon;
+}
+syn("kid", "kids kid teenagers teenager teens teen children child youths youngsters adolescents");
+syn("show", "shown show showed showing screened screen screening screenings released release releas releasing play played");
+syn("cinema", "cinemas cinema theaters theatres theater theatre theatrical");
+syn("chair", "chaired chair chairs chairman chairwoman chairperson president presided head headed");
+syn("runtime", "runtime runtimes length lengths duration minutes minute mins min long lengthy");
+syn("direct", "directed director directors direct directing directs filmmaker");
+syn("film", "film films movie movies documentary documentaries doc docs flick picture");
+syn("shoot", "shot shoot shooting shoots filmed filming");
+syn("award", "award awards prize prizes won win wins winning awarded");
+syn("fund", "funded fund funding funds financed finance financing financier backer");
+syn("xiagang", "layoffs layoff xiagang");
+syn("age", "old age ages aged");
+syn("jury", "jury juries juror jurors judges judge");
+syn("edit", "edited editor editors edit editing");
+syn("subtitle", "subtitles subtitle subtitled subs sub");
+syn("dvd", "dvd dvds bluray disc discs");
+syn("stream", "stream streaming streamed online netflix mubi");
+syn("photo", "photo photos photograph photographs photography photographer");
+syn("china", "china chinese mainland prc");
+syn("yamagata", "yamagata yidff");
+syn("cost", "cost costs costed expensive");
+syn("about", "about plot story synopsis summary");
+syn("factory", "factory factories plant plants works mill");
+syn("produce", "produced producer producers produce producing");
+syn("alone", "alone solo himself");
+syn("distribute", "distributes distributed distributor distributors distribution distributing distribute");
+syn("usa", "us usa america american states");
+syn("study", "study studied studies studying school schooling student");
+
+/**
+ * Phrase aliases. A Latin phrase is replaced by its canonical token ("running time" → "runtime", so the
+ * phrase counts once); a Chinese phrase adds the canonical token and stands in for the words it covers.
+ */
+const LATIN_PHRASES = new Map<string, string>();
+const CJK_PHRASES = new Map<string, string[]>();
+function alias(canon: string, ...patterns: string[]): void {
+  for (const p of patterns) {
+    if (CJK.test(p)) CJK_PHRASES.set(p, [...(CJK_PHRASES.get(p) ?? []), canon]);
+    else LATIN_PHRASES.set(p, canon);
+  }
+}
+alias("tiexiqu", "tie xi qu", "tiexi qu", "tie xiqu", "铁西区", "鐵西區");
+alias("tiexi", "铁西", "鐵西", "铁西区", "鐵西區", "tie xi");
+alias("wangbing", "王兵", "wang bing");
+alias("westofthetracks", "west of the tracks", "west of tracks");
+alias("xiagang", "下岗", "xia gang", "laid off", "lay off", "lost their jobs", "lost jobs", "unemployment");
+alias("yamagata", "山形");
+alias("runtime", "how long", "running time", "run time", "多长", "片长", "时长", "分钟", "几个小时", "多少小时");
+alias("direct", "导演", "执导");
+alias("show", "上映", "放映", "放过", "公映", "播放");
+alias("cinema", "电影院", "影院", "院线", "戏院");
+alias("chair", "主席");
+alias("jury", "评委", "评审");
+alias("kid", "孩子", "少年", "年轻人", "男孩", "青少年");
+alias("film", "电影", "片子", "影片", "纪录片");
+alias("award", "奖", "获奖");
+alias("laodu", "old du", "lao du", "老杜");
+alias("aiweiwei", "艾未未", "ai wei wei");
+alias("china", "中国", "大陆", "国内");
+alias("age", "年龄", "多大", "几岁", "岁数");
+alias("alone", "一个人", "独自", "单枪匹马");
+alias("parts", "几部分", "分成", "分为", "几集");
+alias("shoot", "拍摄", "拍");
+alias("boxoffice", "box office", "票房");
+alias("sightandsound", "sight and sound", "sight sound", "sight n sound", "视与听");
+alias("cahiers", "电影手册");
+alias("criterion", "标准收藏");
+alias("dvd", "blu ray", "光盘", "蓝光");
+alias("stream", "在线", "网上", "流媒体");
+alias("subtitle", "字幕");
+alias("edit", "剪辑");
+alias("photo", "照片", "摄影");
+alias("fund", "资助", "基金", "资金", "出的钱");
+alias("cost", "预算", "成本");
+alias("about", "讲什么", "讲的是什么", "内容", "简介", "剧情", "故事");
+alias("study", "读书", "读的书", "上学", "学校", "学习", "毕业", "专业");
+alias("factory", "工厂", "厂");
+alias("rust", "工厂", "第一部分", "第一部", "part 1", "part one", "first part");
+alias("remnants", "艳粉街", "艷粉街", "豔粉街", "第二部分", "第二部", "part 2", "part two", "second part");
+alias("rails", "第三部分", "第三部", "part 3", "part three", "third part", "last part");
+
+const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const byLength = (a: string, b: string): number => b.length - a.length;
+const LATIN_PHRASE_RE = new RegExp(`\\b(?:${[...LATIN_PHRASES.keys()].sort(byLength).map(escape).join("|")})\\b`, "g");
+const CJK_PHRASE_RE = new RegExp([...CJK_PHRASES.keys()].sort(byLength).map(escape).join("|"), "gu");
+
+const PINYIN_SYLLABLE = "(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouv]+(?:ng|n|r)?";
+const PINYIN_WORD = new RegExp(`^(?:${PINYIN_SYLLABLE})+$`);
+
+/** Light English stemming: plural s, -ing, -ed, a doubled final consonant, final e. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith("ing") && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith("ed") && w.length > 4) w = w.slice(0, -2);
+  if (w.length > 3 && /([bdgmnprt])\1$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 4 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+function canonical(word: string): string {
+  const direct = SYNONYMS[word];
+  if (direct) return direct;
+  const stemmed = stem(word);
+  return SYNONYMS[stemmed] ?? stemmed;
+}
+
+/** One piece of evidence in a question: a content word and the tokens it produced. */
+export interface Unit {
+  readonly text: string;
+  readonly tokens: readonly string[];
+  readonly cjk: boolean;
+}
+
+export interface Analysis {
+  /** Every token, for MiniSearch (content tokens, weak tokens, aliases, merges, bigrams). */
+  readonly tokens: string[];
+  /** Content units (no stop or weak words), used to judge coverage and unknown words. */
+  readonly units: Unit[];
+  /** Canonical tokens added by aliases and pinyin merges. */
+  readonly extras: string[];
+}
+
+function addUnique(list: string[], seen: Set<string>, token: string): void {
+  if (token.length > 0 && !seen.has(token)) {
+    seen.add(token);
+    list.push(token);
+  }
+}
+
+/** Latin words of a folded text, in order (used to build the spelling-correction vocabulary). */
+export function latinWords(folded: string): string[] {
+  return folded.replace(CJK_RUN, " ").match(LATIN_WORD) ?? [];
+}
+
+export interface AnalyzeOptions {
+  /** Run the Chinese word segmenter (default true). Long answer texts are indexed with bigrams only. */
+  segment?: boolean;
+}
+
+/** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const base = fold(text).replace(/'s\b/g, "").replace(/'/g, "").replace(/\s+/g, " ");
+  const tokens: string[] = [];
+  const seen = new Set<string>();
+  const units: Unit[] = [];
+  const extras: string[] = [];
+
+  // Spaced pinyin merged ("tie xi qu" → "tiexiqu"), before phrases replace anything.
+  const raw = latinWords(base);
+  for (let i = 0; i < raw.length; i++) {
+    if (!isPinyin(raw[i] ?? "")) continue;
+    let merged = raw[i] ?? "";
+    for (let j = i + 1; j < Math.min(raw.length, i + 4); j++) {
+      const next = raw[j] ?? "";
+      if (!isPinyin(next)) break;
+      merged += next;
+      if (!extras.includes(merged)) extras.push(merged);
+    }
+  }
+  const folded = base.includes(" ") ? base.replace(LATIN_PHRASE_RE, (m) => ` ${LATIN_PHRASES.get(m) ?? m} `) : base;
+  for (const e of extras) addUnique(tokens, seen, e);
+
+  for (const word of latinWords(folded)) {
+    if (EN_STOP.has(word)) continue;
+    const token = canonical(word);
+    addUnique(tokens, seen, token);
+    if (!WEAK.has(word) && !WEAK.has(token)) units.push({ text: word, tokens: [token], cjk: false });
+  }
+
+  // Chinese runs: phrase aliases, segmenter words outside them, bigrams.
+  for (const run of folded.match(CJK_RUN) ?? []) {
+    const covered = new Uint8Array(run.length);
+    for (const m of run.matchAll(CJK_PHRASE_RE)) {
+      covered.fill(1, m.index, m.index + m[0].length);
+      for (const canon of CJK_PHRASES.get(m[0]) ?? []) {
+        if (seen.has(canon)) continue;
+        addUnique(tokens, seen, canon);
+        if (!WEAK.has(canon)) units.push({ text: m[0], tokens: [canon], cjk: true });
+      }
+    }
+    if (options.segment !== false) {
+      for (const { segment, index } of segmenter.segment(run)) {
+        if (ZH_STOP.has(segment)) continue;
+        addUnique(tokens, seen, segment);
+        if (WEAK.has(segment) || covered.subarray(index, index + segment.length).every((c) => c === 1)) continue;
+        const own: string[] = [segment];
+        for (let i = 0; i + 1 < segment.length; i++) own.push(segment.slice(i, i + 2));
+        units.push({ text: segment, tokens: own, cjk: true });
+      }
+    }
+    for (let i = 0; i + 1 < run.length; i++) {
+      const a = run.charAt(i);
+      const b = run.charAt(i + 1);
+      if (ZH_STOP_CHARS.has(a) || ZH_STOP_CHARS.has(b)) continue;
+      addUnique(tokens, seen, a + b);
+    }
+  }
+  return { tokens, units, extras };
+}
+
+/** The tokens alone (the MiniSearch tokenizer). */
+export function tokenize(text: string): string[] {
+  return analyze(text).tokens;
+}
+
+/** True for a word that reads as pinyin (one or more syllables, no tones). */
+export function isPinyin(word: string): boolean {
+  return word.length >= 2 && word.length <= 7 && !EN_STOP.has(word) && PINYIN_WORD.test(word);
+}
+
+/** True for a token made of Latin letters or digits (fuzzy and prefix matching apply to those only). */
+export function isLatinToken(token: string): boolean {
+  return /^[a-z0-9]+$/.test(token);
+}
