@@ -304,6 +304,11 @@ export class Emulator {
     return this.start(this.builder.modalSubmit(input));
   }
 
+  /** Calls `listener` after every state change, request or finding (for a terminal client); returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    return this.world.onChange(listener);
+  }
+
   /** Every interaction started so far, oldest first. */
   interactions(): InteractionHandle[] {
     return [...this.interactionsById.values()].map((r) => new InteractionHandle(r, this.world));
