@@ -17,7 +17,7 @@ export interface ViewContext {
 export function runtimeText({ t }: ViewContext, runtime: Runtime): string {
   const hours = Math.floor(runtime.minutes / 60);
   const rest = runtime.minutes % 60;
-  return t("runtime.value", { minutes: runtime.minutes, hours, rest });
+  return rest === 0 ? t("runtime.valueHours", { minutes: runtime.minutes, hours }) : t("runtime.value", { minutes: runtime.minutes, hours, rest });
 }
 
 function runtimeWithSpread(view: ViewContext, runtime: Runtime): string {
@@ -137,7 +137,7 @@ export function partView(
     description: l(part.synopsis, locale),
     color: part.colour,
     fields,
-    footer: footer(t, kb.film.titles.english),
+    footer: footer(t, locale === "zh-CN" ? kb.film.titles.chinese : kb.film.titles.english),
   };
   return {
     embeds: [embed],
