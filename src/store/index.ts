@@ -100,8 +100,11 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   const readonly = opts.readonly ?? false;
 
   let db: Kysely<Database>;
+  let shutdown: () => Promise<void>;
   if (target.kind === "sqlite") {
-    db = openSqlite(target.path, { readonly, logger }).db;
+    const handle = openSqlite(target.path, { readonly, logger });
+    db = handle.db;
+    shutdown = () => handle.close();
   } else {
     db = openPostgres(target.url, {
       readonly,
@@ -109,6 +112,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
       ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
       ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}),
     }).db;
+    shutdown = () => db.destroy();
   }
   const dialect: Dialect = target.kind;
 
@@ -126,7 +130,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
       if (result.applied.length > 0) logger.info({ from: result.from, to: result.to, applied: result.applied }, "database migrated");
     }
   } catch (err) {
-    await db.destroy().catch(() => undefined);
+    await shutdown().catch(() => undefined);
     if (err instanceof StoreError) throw err;
     throw new StoreError("MIGRATION_FAILED", `could not open ${target.kind === "sqlite" ? target.path : redact(target.url)}: ${String(err)}`, {
       cause: err,
@@ -152,7 +156,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      await shutdown();
     },
   };
   handles.set(store, db);

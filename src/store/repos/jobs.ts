@@ -34,6 +34,10 @@ function checkClaim(opts: ClaimOptions): void {
   if (!Number.isSafeInteger(opts.limit) || opts.limit <= 0) throw new RangeError("claimDue: limit must be a positive integer");
 }
 
+function sortByDue(jobs: Job[]): Job[] {
+  return jobs.sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
   const pg = ctx.dialect === "postgres";
 
@@ -86,6 +90,66 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
     return rows.map((r) => fromRow(r));
   }
 
+  /**
+   * SQLite: expired leases and due jobs in one UPDATE (one statement, one commit; SQLite has a single
+   * writer, so the statement is atomic). Half the work of the two-step PostgreSQL path, which needs
+   * two statements because FOR UPDATE cannot be combined with UNION.
+   */
+  async function claimSqlite(trx: Kysely<Database>, now: number, opts: ClaimOptions): Promise<Job[]> {
+    const stamp = ctx.now();
+    const rows = await trx
+      .with(
+        (cte) => cte("picked").materialized(),
+        (qb) =>
+          qb
+            .selectFrom((sub) =>
+              sub
+                .selectFrom("jobs")
+                .select("id")
+                .where("status", "=", RUNNING)
+                .where("lease_until", "<=", now)
+                .orderBy("lease_until")
+                .limit(opts.limit)
+                .as("expired"),
+            )
+            .select("expired.id")
+            .unionAll((qb2) =>
+              qb2
+                .selectFrom((sub) =>
+                  sub
+                    .selectFrom("jobs")
+                    .select("id")
+                    .where("status", "=", PENDING)
+                    .where("due_at", "<=", now)
+                    .orderBy("due_at")
+                    .orderBy("id")
+                    .limit(opts.limit)
+                    .as("due"),
+                )
+                .select("due.id"),
+            )
+            .limit(opts.limit),
+      )
+      .updateTable("jobs")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: opts.owner,
+        lease_until: now + opts.leaseMs,
+        attempts: eb("attempts", "+", 1),
+        updated_at: stamp,
+      }))
+      .where("id", "in", (eb) => eb.selectFrom("picked").select("picked.id"))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", PENDING), eb("due_at", "<=", now)]),
+          eb.and([eb("status", "=", RUNNING), eb("lease_until", "<=", now)]),
+        ]),
+      )
+      .returningAll()
+      .execute();
+    return rows.map((r) => fromRow(r));
+  }
+
   /** Adds a job; with a dedupe key already taken, returns the existing id and `created: false`. */
   async function enqueue<P>(job: NewJob<P>): Promise<{ id: string; created: boolean }> {
     const now = ctx.now();
@@ -124,11 +188,12 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
      */
     async claimDue(now: number, opts: ClaimOptions): Promise<Job[]> {
       checkClaim(opts);
+      if (!pg) return sortByDue(await claimSqlite(db, now, opts));
       return inTransaction(db, async (trx) => {
         const reclaimed = await claim(trx, "expired", now, opts, opts.limit);
         const rest = opts.limit - reclaimed.length;
         const fresh = rest > 0 ? await claim(trx, "pending", now, opts, rest) : [];
-        return [...reclaimed, ...fresh].sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+        return sortByDue([...reclaimed, ...fresh]);
       });
     },
 
