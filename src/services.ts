@@ -5,6 +5,7 @@ import type { KnowledgeBase } from "./knowledge/base.js";
 import type { LanguagePreference } from "./i18n/locale.js";
 import type { Logger } from "./log.js";
 import type { Store } from "./store/index.js";
+import type { TriviaService } from "./trivia/rounds.js";
 
 export type ChannelKind = "text" | "announcement" | "voice" | "stage" | "forum" | "thread" | "category" | "other";
 
@@ -22,4 +23,6 @@ export interface BotServices {
   guilds: GuildInspector;
   /** The club's language setting ("auto" in DMs and when the club chose none). */
   languagePreference(guildId: string | null): Promise<LanguagePreference>;
+  /** Club trivia rounds (src/trivia/rounds.ts `createTriviaService`); trivia commands refuse politely without it. */
+  trivia?: TriviaService;
 }

@@ -8,8 +8,9 @@ import { ask } from "./catalog/ask.js";
 import { common } from "./catalog/common.js";
 import { knowledge } from "./catalog/knowledge.js";
 import { settings } from "./catalog/settings.js";
+import { trivia } from "./catalog/trivia.js";
 
-const areas = [ask, common, knowledge, settings] as const;
+const areas = [ask, common, knowledge, settings, trivia] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;
