@@ -16,6 +16,11 @@ function argValue(name: string): string | undefined {
 
 async function run(): Promise<number> {
   loadDotenv({ quiet: true });
+  const dryRun = process.argv.includes("--dry-run");
+  if (dryRun) {
+    console.log(JSON.stringify(registry.commands.map((c) => c.data), null, 2));
+    return 0;
+  }
   let config;
   try {
     config = loadConfig(process.env);
@@ -35,10 +40,6 @@ async function run(): Promise<number> {
   const applicationId =
     config.DISCORD_APPLICATION_ID ?? ((await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult).id;
   const commands = registry.commands.map((c) => c.data);
-  if (process.argv.includes("--dry-run")) {
-    console.log(JSON.stringify(commands, null, 2));
-    return 0;
-  }
   const result = await syncCommands(rest, applicationId, commands, guildId);
   const where = result.scope === "guild" ? `in server ${guildId}` : "globally";
   if (!result.changed) console.log(`Commands ${where} are already up to date; nothing sent.`);
