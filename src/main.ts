@@ -179,10 +179,34 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: [config.DISCORD_TOKEN] });
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
 
-  let bot: RunningBot;
+  // Some of discord.js's waits are on unref'd timers: hold the process open until start-up has settled,
+  // so a failure is always reported (and never ends as a silent exit 0).
+  const keepAlive = setInterval(() => undefined, 60_000);
+  let bot: RunningBot | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const hardStop = setTimeout(() => process.exit(1), 10_000);
+    hardStop.unref();
+    // A signal during start-up stops as soon as the start has settled.
+    void started.then(
+      async () => {
+        await bot?.stop();
+        process.exit(0);
+      },
+      () => process.exit(0),
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+
+  const started = startBot({ config, logger });
   try {
-    bot = await startBot({ config, logger });
+    bot = await started;
   } catch (error) {
+    if (stopping) return;
     if ((error as { code?: unknown } | null)?.code === "TokenInvalid") {
       process.stderr.write("Configuration error: DISCORD_TOKEN was refused by Discord: copy a fresh token from the developer portal's Bot page into .env\n");
       process.exit(2);
@@ -193,22 +217,9 @@ async function main(): Promise<void> {
       logger.fatal({ err: error }, "could not start");
     }
     process.exit(1);
+  } finally {
+    clearInterval(keepAlive);
   }
-
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    const hardStop = setTimeout(() => process.exit(1), 10_000);
-    hardStop.unref();
-    bot.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "error while stopping");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
