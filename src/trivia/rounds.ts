@@ -33,7 +33,6 @@
 import { randomBytes } from "node:crypto";
 import { AnnounceError, type Announcer, type OutgoingMessage } from "../announcer.js";
 import {
-  leaderboardMessage,
   questionMessage,
   revealMessage,
   standingsMessage,
@@ -42,7 +41,6 @@ import {
   type QuestionView,
   type TriviaMessage,
 } from "../discord/views/trivia.js";
-import { LEADERBOARD_PAGE_SIZE } from "../discord/views/trivia.js";
 import { FILM_COLOUR } from "../discord/views/common.js";
 import { translator, type Locale, type MessageKey, type Translator } from "../i18n/index.js";
 import type { KnowledgeBase } from "../knowledge/base.js";
@@ -196,7 +194,6 @@ export interface TriviaService {
   activeRound(guildId: string, channelId: string): Promise<TriviaRoundRow | null>;
   /** Standings of a round from its stored answers. */
   standings(roundId: string): Promise<{ round: TriviaRoundRow; standings: Standing[]; asked: number } | null>;
-  leaderboard(guildId: string, period: LeaderboardPeriod, page: number, t: Translator): Promise<TriviaMessage>;
   periodKey(period: LeaderboardPeriod): string;
   schedule(input: SchedulePayload): Promise<ScheduleResult>;
   unschedule(guildId: string, channelId: string): Promise<number>;
@@ -784,7 +781,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
   ];
 
   // ---------------------------------------------------------------------------------------------
-  // Stop, standings, leaderboard
+  // Stop and standings
 
   async function stop(input: { guildId: string; channelId: string; stoppedBy: string; locale?: Locale }): Promise<StopResult> {
     const round = await store.trivia.activeRoundInChannel<RoundSettings>(input.guildId, input.channelId);
@@ -816,15 +813,6 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
   function periodKey(period: LeaderboardPeriod): string {
     const now = clock.now();
     return period === "all" ? ALL_TIME : period === "season" ? seasonKey(now) : weekKey(now);
-  }
-
-  async function leaderboard(guildId: string, period: LeaderboardPeriod, page: number, t: Translator): Promise<TriviaMessage> {
-    const key = periodKey(period);
-    const total = await store.trivia.leaderboardSize(guildId, key);
-    const pages = Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE));
-    const p = Math.min(Math.max(0, Math.trunc(page)), pages - 1);
-    const rows = total > 0 ? await store.trivia.leaderboard(guildId, key, { offset: p * LEADERBOARD_PAGE_SIZE, limit: LEADERBOARD_PAGE_SIZE }) : [];
-    return leaderboardMessage(t, { period, page: p, total, rows });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -880,7 +868,6 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
       if (!round) return null;
       return { round, ...computeStandings(round, await store.trivia.answers(roundId)) };
     },
-    leaderboard,
     periodKey,
     schedule,
     unschedule,
