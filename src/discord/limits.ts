@@ -21,6 +21,8 @@ export const LIMITS = {
   choices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** Names, descriptions and choice values of one command, its options and choices, together. */
+  commandCharacters: 8000,
 } as const;
 
 /** Mentions nobody: the default for every message. Features that mean to ping pass their own. */
@@ -104,4 +106,32 @@ export function safeMessage<T extends MessagePayload>(payload: T): T & { allowed
   if (out.content !== undefined) out.content = truncate(out.content, LIMITS.content);
   if (out.embeds !== undefined) out.embeds = clampEmbeds(out.embeds);
   return out;
+}
+
+interface Sized {
+  name?: string;
+  description?: string;
+  value?: unknown;
+  name_localizations?: Record<string, string | null | undefined> | null;
+  description_localizations?: Record<string, string | null | undefined> | null;
+  options?: readonly unknown[];
+  choices?: readonly unknown[];
+}
+
+function longest(text: string | undefined, localizations: Sized["name_localizations"]): number {
+  let n = text?.length ?? 0;
+  for (const v of Object.values(localizations ?? {})) n = Math.max(n, v?.length ?? 0);
+  return n;
+}
+
+/**
+ * The size Discord checks against its 8,000-character limit for one command: names, descriptions and
+ * choice values of the command, its options and their choices, counting for each localized field only
+ * its longest version.
+ */
+export function commandCharacters(node: Sized): number {
+  let n = longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
+  if (node.value !== undefined) n += String(node.value as string | number).length;
+  for (const child of [...(node.options ?? []), ...(node.choices ?? [])]) n += commandCharacters(child as Sized);
+  return n;
 }

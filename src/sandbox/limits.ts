@@ -263,10 +263,33 @@ function textSize(c: Json): number {
   return n;
 }
 
+/**
+ * Discord's combined limit: names, descriptions and choice values of a command, its options and choices
+ * together at most 8,000 characters, counting only the longest localization of each field.
+ */
+function combinedSize(node: unknown): number {
+  if (!isObj(node)) return 0;
+  const longest = (base: unknown, locs: unknown): number => {
+    let n = typeof base === "string" ? len(base) : 0;
+    if (isObj(locs)) for (const v of Object.values(locs)) if (typeof v === "string") n = Math.max(n, len(v));
+    return n;
+  };
+  let n = longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
+  if (node.value !== undefined && node.value !== null) n += len(String(node.value as string | number));
+  for (const key of ["options", "choices"] as const) {
+    const list = node[key];
+    if (Array.isArray(list)) for (const child of list) n += combinedSize(child);
+  }
+  return n;
+}
+
 function checkCommand(out: FormProblem[], c: unknown, path: (string | number)[]): void {
   if (!isObj(c)) {
     out.push({ path, code: "MODEL_TYPE_CONVERT", message: "Only dictionaries may be used in a ModelType" });
     return;
+  }
+  if (combinedSize(c) > 8000) {
+    out.push({ path, code: "APPLICATION_COMMAND_TOO_LARGE", message: "Command exceeds maximum size (8000)" });
   }
   const type = typeof c.type === "number" ? c.type : 1;
   const chatInput = type === 1;

@@ -3,6 +3,7 @@ import type { APIApplicationCommandOption, LocalizationMap } from "discord-api-t
 import { ApplicationCommandOptionType, Locale as DiscordLocale } from "discord-api-types/v10";
 import { registry } from "../../../commands/index.js";
 import { matches } from "../../../src/discord/commandSync.js";
+import { LIMITS, commandCharacters } from "../../../src/discord/limits.js";
 
 const NAME = /^[-_'\p{L}\p{N}]{1,32}$/u;
 const DISCORD_LOCALES = new Set<string>(Object.values(DiscordLocale));
@@ -61,7 +62,7 @@ describe("command definitions", () => {
       checkLocalizations(data.name_localizations, 32, true, data.name);
       checkLocalizations(data.description_localizations, 100, false, data.name);
       checkOptions(data.options ?? [], data.name);
-      expect(JSON.stringify(data).length).toBeLessThan(8000);
+      expect(commandCharacters(data)).toBeLessThanOrEqual(LIMITS.commandCharacters);
     }
   });
 
@@ -72,6 +73,18 @@ describe("command definitions", () => {
 
   it("serialise without side effects (same JSON twice)", () => {
     expect(JSON.stringify(registry.commands.map((c) => c.data))).toBe(JSON.stringify(registry.commands.map((c) => c.data)));
+  });
+});
+
+describe("command size", () => {
+  it("counts only the longest localization of each field", () => {
+    const size = commandCharacters({
+      name: "abc",
+      name_localizations: { "zh-CN": "甲", fr: "abcdef" },
+      description: "12345",
+      options: [{ name: "x", description: "y", choices: [{ name: "long name", value: "v" }] }],
+    });
+    expect(size).toBe(6 + 5 + 1 + 1 + 9 + 1);
   });
 });
 
