@@ -111,7 +111,7 @@ export function safeMessage<T extends MessagePayload>(payload: T): T & { allowed
 interface Sized {
   name?: string;
   description?: string;
-  value?: unknown;
+  value?: string | number;
   name_localizations?: Record<string, string | null | undefined> | null;
   description_localizations?: Record<string, string | null | undefined> | null;
   options?: readonly unknown[];
@@ -131,7 +131,7 @@ function longest(text: string | undefined, localizations: Sized["name_localizati
  */
 export function commandCharacters(node: Sized): number {
   let n = longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
-  if (node.value !== undefined) n += String(node.value as string | number).length;
+  if (node.value !== undefined) n += String(node.value).length;
   for (const child of [...(node.options ?? []), ...(node.choices ?? [])]) n += commandCharacters(child as Sized);
   return n;
 }
