@@ -275,7 +275,7 @@ function combinedSize(node: unknown): number {
     return n;
   };
   let n = longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
-  if (node.value !== undefined && node.value !== null) n += len(String(node.value));
+  if (typeof node.value === "string" || typeof node.value === "number") n += len(String(node.value));
   for (const key of ["options", "choices"] as const) {
     const list = node[key];
     if (Array.isArray(list)) for (const child of list) n += combinedSize(child);
