@@ -6,8 +6,9 @@ import { westofthetracks } from "./westofthetracks.js";
 import { glossaryButtons } from "./westofthetracks/glossary.js";
 import { partButtons } from "./westofthetracks/part.js";
 import { forgetButtons } from "./westofthetracks/setup.js";
+import { triviaButtons, triviaLeaderboardButtons } from "./westofthetracks/trivia.js";
 
 export const registry: CommandRegistry = {
   commands: [westofthetracks],
-  components: [partButtons, glossaryButtons, forgetButtons],
+  components: [partButtons, glossaryButtons, forgetButtons, triviaButtons, triviaLeaderboardButtons],
 };

@@ -12,8 +12,9 @@ import { help } from "./westofthetracks/help.js";
 import { part } from "./westofthetracks/part.js";
 import { reception } from "./westofthetracks/reception.js";
 import { settings, setup } from "./westofthetracks/setup.js";
+import { trivia } from "./westofthetracks/trivia.js";
 
-export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings];
+export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings, trivia];
 
 const byName = new Map(subcommands.map((s) => [s.data.name, s]));
 
