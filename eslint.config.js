@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**", "bench/**", "src/sandbox/cli.ts", "src/deploy.ts", "src/knowledge/validate-cli.ts", "src/store/backup-cli.ts"],
+    files: ["test/**", "bench/**", "src/sandbox/cli.ts", "src/deploy.ts", "src/knowledge/validate-cli.ts", "src/store/backup-cli.ts", "commands/zh-tw.ts"],
     rules: {
       "no-console": "off",
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -4,6 +4,8 @@ import { ApplicationCommandOptionType, Locale as DiscordLocale } from "discord-a
 import { registry } from "../../../commands/index.js";
 import { matches } from "../../../src/discord/commandSync.js";
 import { LIMITS, commandCharacters } from "../../../src/discord/limits.js";
+import { commandChineseTexts } from "../../../src/discord/localize.js";
+import { ZH_TW } from "../../../src/i18n/zh-TW.generated.js";
 
 const NAME = /^[-_'\p{L}\p{N}]{1,32}$/u;
 const DISCORD_LOCALES = new Set<string>(Object.values(DiscordLocale));
@@ -73,6 +75,19 @@ describe("command definitions", () => {
 
   it("serialise without side effects (same JSON twice)", () => {
     expect(JSON.stringify(registry.commands.map((c) => c.data))).toBe(JSON.stringify(registry.commands.map((c) => c.data)));
+  });
+});
+
+describe("Traditional Chinese command texts", () => {
+  it("cover every Chinese text of the commands (run `npm run i18n:zh-tw` after changing them)", () => {
+    const missing = [...commandChineseTexts(registry.commands.map((c) => c.data))].filter((zh) => ZH_TW[zh] === undefined);
+    expect(missing).toEqual([]);
+  });
+
+  it("are Traditional", () => {
+    const root = registry.commands[0]!.data;
+    expect(root.name_localizations?.["zh-TW"]).toBe("鐵西區");
+    expect(root.name_localizations?.["zh-CN"]).toBe("铁西区");
   });
 });
 
