@@ -165,6 +165,23 @@ export function sessionsRepo(db: Kysely<Database>, ctx: RepoContext) {
       return rows.map((r) => sessionFromRow(r));
     },
 
+    /**
+     * Sessions of every guild that are not over (scheduled, running, paused) and have a Discord Scheduled
+     * Event, soonest first: what a restarted bot reconciles against Discord.
+     */
+    async listLiveWithEvents(opts: { limit?: number } = {}): Promise<WatchSession[]> {
+      const rows = await db
+        .selectFrom("watch_sessions")
+        .selectAll()
+        .where("status", "in", LIVE_SESSION)
+        .where("scheduled_event_id", "is not", null)
+        .orderBy("starts_at")
+        .orderBy("id")
+        .limit(opts.limit ?? 1000)
+        .execute();
+      return rows.map((r) => sessionFromRow(r));
+    },
+
     /** Past sessions of the guild, most recent first. */
     async listHistory(guildId: string, opts: { limit?: number } = {}): Promise<WatchSession[]> {
       const rows = await db
