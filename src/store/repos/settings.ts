@@ -128,6 +128,30 @@ export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
       await inTransaction(db, (trx) => deleteGuildData(trx, [guildId]));
     },
 
+    /**
+     * Guilds the store holds data for and does not know to be removed: settings, watch progress, watch
+     * sessions or trivia scores. At start the bot compares them with the guilds it is in, so a server that
+     * removed the bot while it was offline still starts its 30 days.
+     */
+    async presentGuildIds(): Promise<string[]> {
+      const rows = await db
+        .selectFrom("guild_settings")
+        .select("guild_id")
+        .where("removed_at", "is", null)
+        .union(db.selectFrom("watch_progress").select("guild_id"))
+        .union(db.selectFrom("watch_sessions").select("guild_id"))
+        .union(db.selectFrom("trivia_scores").select("guild_id"))
+        .execute();
+      const removed = new Set(await this.removedGuildIds());
+      return rows.map((r) => r.guild_id).filter((id) => !removed.has(id));
+    },
+
+    /** Guilds marked as removed (their purge is pending). */
+    async removedGuildIds(): Promise<string[]> {
+      const rows = await db.selectFrom("guild_settings").select("guild_id").where("removed_at", "is not", null).execute();
+      return rows.map((r) => r.guild_id);
+    },
+
     /** How many guilds have stored settings (for metrics). */
     async count(): Promise<number> {
       const r = await db.selectFrom("guild_settings").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

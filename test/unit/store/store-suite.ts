@@ -54,6 +54,15 @@ export function defineStoreSuite(backend: Backend): void {
   });
 
   describe("settings", () => {
+    it("lists the guilds it holds data for, leaving out removed ones", async () => {
+      await store.settings.update("g1", { language: "en" });
+      await store.progress.markWatched("g2", "rust", now);
+      await store.settings.update("g3", { language: "en" });
+      await store.settings.markRemoved("g3", now);
+      expect((await store.settings.presentGuildIds()).sort()).toEqual(["g1", "g2"]);
+      expect(await store.settings.removedGuildIds()).toEqual(["g3"]);
+    });
+
     it("returns defaults when nothing is stored", async () => {
       expect(await store.settings.get("g1")).toEqual({
         guildId: "g1",
