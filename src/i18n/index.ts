@@ -9,8 +9,9 @@ import { common } from "./catalog/common.js";
 import { knowledge } from "./catalog/knowledge.js";
 import { settings } from "./catalog/settings.js";
 import { trivia } from "./catalog/trivia.js";
+import { watchalong } from "./catalog/watchalong.js";
 
-const areas = [ask, common, knowledge, settings, trivia] as const;
+const areas = [ask, common, knowledge, settings, trivia, watchalong] as const;
 
 type Union<T> = T extends readonly (infer A)[] ? A : never;
 type AreaKeys<A> = A extends { readonly en: infer M } ? keyof M : never;
