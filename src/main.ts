@@ -24,6 +24,10 @@ import { openStore, type Store } from "./store/index.js";
 import { discordInspector } from "./discord/inspector.js";
 import { createClock, type Clock } from "./watchalong/clock.js";
 import cron from "node-cron";
+import { restAnnouncer } from "./discord/announcer.js";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
+import { loadTriviaBank } from "./trivia/bank.js";
+import { createTriviaService } from "./trivia/rounds.js";
 
 /** How long a server's data is kept after the bot is removed from it. */
 export const RETENTION_AFTER_REMOVAL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -42,6 +46,7 @@ export interface RunningBot {
   logger: Logger;
   store: Store;
   clock: Clock;
+  scheduler: Scheduler;
   sync: SyncResult;
   applicationId: string;
   /** Stop taking work, let in-flight interactions finish (up to `graceMs`), close the gateway. */
@@ -56,14 +61,20 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const knowledge = options.knowledge ?? defaultKnowledgeBase();
   const registry = options.registry ?? defaultRegistry;
   const clock = options.clock ?? createClock({ speed: config.CLOCK_SPEED, epoch: config.CLOCK_EPOCH, processStart: Date.now() });
-  const store = await openStore(config.DATABASE_URL, { logger });
+  // Content is validated before anything connects: a broken data file stops the start with its path.
+  const bank = loadTriviaBank();
+  const store = await openStore(config.DATABASE_URL, { logger, clock: () => clock.now() });
 
   const client = createClient(config);
+  const announcer = restAnnouncer(client.rest);
+  const trivia = createTriviaService({ store, announcer, knowledge, clock, logger, bank });
+  const scheduler = createScheduler({ store, clock, logger, handlers: [...trivia.handlers] });
   const services: BotServices = {
     knowledge,
     logger,
     store,
     guilds: discordInspector(client),
+    trivia,
     async languagePreference(guildId) {
       return guildId ? (await store.settings.get(guildId)).language : "auto";
     },
@@ -90,6 +101,24 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       logger.error({ err: error }, "purge of removed servers failed");
     }
   };
+  // Servers that removed the bot while it was offline sent no GUILD_DELETE: start their 30 days now.
+  // Servers it is in again lose a pending purge.
+  // With several processes, each judges only the guilds of its own shards.
+  const reconcileGuilds = async () => {
+    try {
+      const shardCount = client.options.shardCount ?? 1;
+      const mine = new Set(client.ws.shards.keys());
+      const ours = (id: string) => mine.size === 0 || mine.has(Number((BigInt(id) >> 22n) % BigInt(shardCount)));
+      const present = new Set(client.guilds.cache.keys());
+      const gone = (await store.settings.presentGuildIds()).filter((id) => ours(id) && !present.has(id));
+      const back = (await store.settings.removedGuildIds()).filter((id) => present.has(id));
+      for (const id of gone) await store.settings.markRemoved(id, clock.now());
+      for (const id of back) await store.settings.markPresent(id);
+      if (gone.length > 0) logger.info({ guildIds: gone }, "no longer in these servers; their data is kept for 30 days");
+    } catch (error) {
+      logger.error({ err: error }, "could not reconcile the servers the bot is in");
+    }
+  };
   const housekeeping = cron.schedule("17 4 * * *", purge, { name: "purge-removed-guilds" });
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -111,7 +140,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await store.close();
     throw error;
   }
+  await reconcileGuilds();
   await purge();
+  // Scheduled work starts once REST has the token: what was due while the bot was down runs now,
+  // under each job's catch-up rules.
+  scheduler.start();
   const applicationId = config.DISCORD_APPLICATION_ID ?? client.application?.id;
   if (!applicationId) throw new Error("the gateway did not say which application this bot belongs to");
 
@@ -146,6 +179,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     logger,
     store,
     clock,
+    scheduler,
     sync,
     applicationId,
     async stop(graceMs = 8_000) {
@@ -155,6 +189,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       while (router.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       if (router.inFlight > 0) logger.warn({ inFlight: router.inFlight }, "stopping with interactions still in flight");
       health?.close();
+      await scheduler.stop();
       await housekeeping.destroy();
       await client.destroy();
       await store.close();

@@ -251,18 +251,6 @@ function checkLocalizations(
   }
 }
 
-function textSize(c: Json): number {
-  let n = len(c.name) + len(c.description);
-  for (const v of Object.values(isObj(c.name_localizations) ? c.name_localizations : {})) n = Math.max(n, len(v) + len(c.description));
-  if (Array.isArray(c.options)) {
-    for (const o of c.options) if (isObj(o)) n += textSize(o);
-  }
-  if (Array.isArray(c.choices)) {
-    for (const ch of c.choices) if (isObj(ch)) n += len(ch.name) + (typeof ch.value === "string" ? len(ch.value) : String(ch.value).length);
-  }
-  return n;
-}
-
 /**
  * Discord's combined limit: names, descriptions and choice values of a command, its options and choices
  * together at most 8,000 characters, counting only the longest localization of each field.
@@ -301,9 +289,6 @@ function checkCommand(out: FormProblem[], c: unknown, path: (string | number)[])
       checkDescription(out, p, v),
     );
     checkOptions(out, c.options, [...path, "options"], 0);
-    if (textSize(c) > 4000) {
-      out.push({ path, code: "APPLICATION_COMMAND_TOO_LARGE", message: "Command exceeds maximum size (4000)" });
-    }
   }
 }
 

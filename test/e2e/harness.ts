@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startBot, type RunningBot } from "../../src/main.js";
 import { createLogger } from "../../src/log.js";
-import { startEmulator, type Emulator } from "../../src/sandbox/emulator.js";
+import { startEmulator, type Emulator, type InteractionHandle } from "../../src/sandbox/emulator.js";
 
 export interface World {
   emu: Emulator;
@@ -68,6 +68,8 @@ export async function startWorld(options: { backend?: Backend; env?: Record<stri
   emu.addMember(guild.id, member.id);
 
   const config = loadConfig({
+    // A sped-up clock keeps one epoch across restarts, as DESIGN.md asks, so virtual time never jumps back.
+    ...(options.env?.CLOCK_SPEED ? { CLOCK_EPOCH: String(Date.now()) } : {}),
     DISCORD_TOKEN: emu.token,
     DISCORD_API_URL: emu.apiBase,
     DATABASE_URL: db.url,
@@ -115,4 +117,9 @@ export function textOf(m: APIMessage): string {
   return [m.content, ...embedsOf(m).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])]
     .filter(Boolean)
     .join("\n");
+}
+
+/** The answer a member sees: the original response, or the private follow-up that replaced it. */
+export async function answerOf(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
+  return Promise.any([handle.original(timeoutMs), handle.waitForFollowUp(() => true, timeoutMs)]);
 }

@@ -78,3 +78,31 @@ for (const backend of backends) {
     });
   });
 }
+
+describe("a server that removes the bot", () => {
+  it("keeps its data for 30 days, forgets the removal if the bot comes back, and purges after", async () => {
+    const world = await startWorld();
+    try {
+      await configure(world, world.hostId, { timezone: "Europe/Berlin" }).waitForEdit();
+      const store = world.bot.store;
+
+      world.emu.removeBotFromGuild(world.guildId);
+      await expect.poll(async () => (await store.settings.get(world.guildId)).removedAt, { timeout: 5000 }).not.toBeNull();
+      expect((await store.settings.get(world.guildId)).timezone).toBe("Europe/Berlin");
+
+      world.emu.addBotToGuild(world.guildId);
+      await expect.poll(async () => (await store.settings.get(world.guildId)).removedAt, { timeout: 5000 }).toBeNull();
+
+      // Removed 31 days ago: the purge at the next start erases it.
+      world.emu.removeBotFromGuild(world.guildId);
+      await expect.poll(async () => (await store.settings.get(world.guildId)).removedAt, { timeout: 5000 }).not.toBeNull();
+      await store.settings.markRemoved(world.guildId, Date.now() - 31 * 24 * 60 * 60 * 1000);
+      const bot = await world.restart();
+      const after = await bot.store.settings.get(world.guildId);
+      expect(after.timezone).toBeNull();
+      expect(after.createdAt).toBeNull();
+    } finally {
+      await world.close();
+    }
+  });
+});
