@@ -26,9 +26,11 @@
  * score periods in the same transaction; reveals and standings replay the stored answers through the
  * pure engine (./engine.ts), which gives the same numbers.
  *
- * Early close: joined = members who answered at least once in this round. A question closes before its
- * deadline once at least two members have joined and every one of them has answered it. (With one
- * player, the round keeps its full time: a solo player should not be rushed by their own speed.)
+ * Early close: joined = members who answered an earlier question of this round (plus anyone who answers
+ * this one). A question closes before its deadline once at least two members have joined and every one
+ * of them has answered it. The first question always runs its full time: nobody has joined yet, and the
+ * first two quick answers must not close it on members still reading. (With one player, the round keeps
+ * its full time too: a solo player should not be rushed by their own speed.)
  */
 import { randomBytes } from "node:crypto";
 import { AnnounceError, type Announcer, type OutgoingMessage } from "../announcer.js";
@@ -578,11 +580,12 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
     });
     if (outcome !== "locked-in") return { outcome };
 
-    // Early close: everyone who joined (answered at least once this round) has answered this question.
-    const joined = new Set([...all.map((a) => a.userId), input.userId]);
+    // Early close: everyone who joined (answered an earlier question, or this one) has answered this question.
+    const joinedBefore = new Set(all.filter((a) => a.questionIndex < index).map((a) => a.userId));
     const answeredNow = new Set([...all.filter((a) => a.questionIndex === index).map((a) => a.userId), input.userId]);
+    const joined = new Set([...joinedBefore, ...answeredNow]);
     let closesEarly = false;
-    if (joined.size >= EARLY_CLOSE_MIN_JOINED && [...joined].every((u) => answeredNow.has(u))) {
+    if (joinedBefore.size > 0 && joined.size >= EARLY_CLOSE_MIN_JOINED && [...joined].every((u) => answeredNow.has(u))) {
       closesEarly = true;
       await store.jobs.enqueue<ClosePayload>({
         guildId: round.guildId,

@@ -87,7 +87,7 @@ describe("club trivia through Discord", () => {
     expect(await ephemeralText(press(world.memberId, q1, a1.wrong))).toMatch(/already answered/i);
     expect(await ephemeralText(press(world.hostId, q1, a1.wrong))).toMatch(/locked in/i);
 
-    // Everyone who joined has answered: the question closes early and the message reveals the answer.
+    // At its deadline (the first question always runs its full time) the message reveals the answer.
     const revealed = await world.emu.waitForMessage(world.channelId, (m) => m.id === q1.id && answerButtons(m)[0]?.disabled === true, 20_000);
     expect(textOf(revealed)).toContain(`<@${world.memberId}>`);
 

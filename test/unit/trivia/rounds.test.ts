@@ -55,6 +55,18 @@ async function toDeadline(round: TriviaRoundRow): Promise<string[]> {
 }
 
 describe("a full round", () => {
+  it("never closes the first question early: members still reading must get their full time", async () => {
+    w = await world();
+    const started = await startRound();
+    const r = await openNext(started.id);
+    const c1 = rightChoice(r, w.deps.bank, 0);
+    expect((await pressAt(r, ALICE, 1000, c1)).closesEarly).toBe(false);
+    expect((await pressAt(r, BOB, 1500, wrong(c1))).closesEarly).toBe(false);
+    await w.runDue();
+    expect((await w.round(r.id)).currentIndex).toBe(0);
+    expect((await pressAt(r, CAROL, 10_000, c1)).outcome).toBe("locked-in");
+  });
+
   it("scores three members to the point: right, wrong, late, double press, early close, standings", async () => {
     w = await world();
     const bank = w.deps.bank;
