@@ -6,6 +6,7 @@ import type { LanguagePreference } from "./i18n/locale.js";
 import type { Logger } from "./log.js";
 import type { Store } from "./store/index.js";
 import type { TriviaService } from "./trivia/rounds.js";
+import type { WatchService } from "./watchalong/service.js";
 
 export type ChannelKind = "text" | "announcement" | "voice" | "stage" | "forum" | "thread" | "category" | "other";
 
@@ -25,4 +26,6 @@ export interface BotServices {
   languagePreference(guildId: string | null): Promise<LanguagePreference>;
   /** Club trivia rounds (src/trivia/rounds.ts `createTriviaService`); trivia commands refuse politely without it. */
   trivia?: TriviaService;
+  /** Watch parties (src/watchalong/service.ts `createWatchService`); watchparty commands refuse politely without it. */
+  watch?: WatchService;
 }
