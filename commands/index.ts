@@ -7,8 +7,9 @@ import { glossaryButtons } from "./westofthetracks/glossary.js";
 import { partButtons } from "./westofthetracks/part.js";
 import { forgetButtons } from "./westofthetracks/setup.js";
 import { triviaButtons, triviaLeaderboardButtons } from "./westofthetracks/trivia.js";
+import { watchCancelButtons, watchConfirmButtons, watchRsvpButtons } from "./westofthetracks/watchparty.js";
 
 export const registry: CommandRegistry = {
   commands: [westofthetracks],
-  components: [partButtons, glossaryButtons, forgetButtons, triviaButtons, triviaLeaderboardButtons],
+  components: [partButtons, glossaryButtons, forgetButtons, triviaButtons, triviaLeaderboardButtons, watchConfirmButtons, watchRsvpButtons, watchCancelButtons],
 };

@@ -13,8 +13,9 @@ import { part } from "./westofthetracks/part.js";
 import { reception } from "./westofthetracks/reception.js";
 import { settings, setup } from "./westofthetracks/setup.js";
 import { trivia } from "./westofthetracks/trivia.js";
+import { watchparty } from "./westofthetracks/watchparty.js";
 
-export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings, trivia];
+export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings, trivia, watchparty];
 
 const byName = new Map(subcommands.map((s) => [s.data.name, s]));
 
