@@ -79,7 +79,7 @@ export interface TickReport {
   /** Real ms the tick took. */
   durationMs: number;
   /** Why the tick did nothing, if it did nothing on purpose. */
-  skipped?: "stopped" | "busy" | "error";
+  skipped?: "stopped" | "busy";
 }
 
 export interface SchedulerMetrics {
