@@ -131,7 +131,11 @@ async function hostNoticeChannel(store: Store, guildId: string, partyChannelId: 
   return club.announceChannelId && club.announceChannelId !== partyChannelId ? club.announceChannelId : null;
 }
 
-async function postHostNotice(
+/**
+ * Tells a party's host something (their mention pings only them): in the club's announcement channel when
+ * that is another channel, else in the party's channel when `fallbackToPartyChannel`, else only logged.
+ */
+export async function postHostNotice(
   deps: Pick<WatchRunnerDeps, "store" | "announcer" | "logger">,
   session: StoredSession,
   key: MessageKey,
@@ -453,7 +457,8 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const moment = state.moments.find((m) => m.key === job.payload.key);
     if (!moment || session.status === "cancelled" || state.posted.includes(moment.key)) return { type: "done" };
     const finalKinds = moment.kind === "end" || moment.kind === "discussion";
-    if (session.status === "ended" && !finalKinds) return { type: "done" };
+    // After the end only what follows it is still posted: the discussion and a marathon's break.
+    if (session.status === "ended" && !finalKinds && moment.kind !== "break") return { type: "done" };
 
     const at = state.endedEarlyAt !== null && finalKinds ? state.endedEarlyAt : effectiveAt(state, moment.at);
     const pause = openPause(state);
