@@ -706,6 +706,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     const d = job.payload;
     if (d.guildId !== by.guildId) return fail("wrong-guild");
     const now = clock.now();
+    if (now >= job.dueAt) return fail("draft-gone");
     const planned = planDraft(d, now);
     if (!planned.ok) return planned;
     const room = await checkRoom(d, planned.plan);
