@@ -86,6 +86,8 @@ export const MISSING_ACCESS_ATTEMPTS = 3;
 export const RETRY_AFTER_MS = MINUTE;
 /** A moment behind an open pause parks this long (resume re-plans it before then). */
 export const PARK_MS = 60 * MINUTE;
+/** How long a post that follows the end waits for the end to be posted first. */
+export const ORDER_WAIT_MS = MINUTE;
 /** Users mentioned per message (Discord allows 100; 80 mentions also fit in 2000 characters). */
 export const MENTIONS_PER_MESSAGE = 80;
 
@@ -464,6 +466,11 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const pause = openPause(state);
     if (pause && at >= pause.at && state.endedEarlyAt === null) return { type: "reschedule", at: ctx.now + PARK_MS };
     if (at > ctx.now) return { type: "reschedule", at };
+    // The scheduler runs jobs side by side: what follows the end waits a moment for the end's own post.
+    const end = state.moments.find((m) => m.kind === "end");
+    if ((moment.kind === "discussion" || moment.kind === "break") && end && !state.posted.includes(end.key) && ctx.now - at < ORDER_WAIT_MS) {
+      return { type: "reschedule", at: ctx.now + 1_000 };
+    }
 
     // Which of the session's missed moments to post, drop, or replace with one status.
     const due = state.moments
