@@ -220,6 +220,8 @@ async function schedule(ctx: CommandContext, guildId: string): Promise<void> {
 
 async function hostAction(ctx: CommandContext, guildId: string, sub: "pause" | "resume" | "delay" | "end"): Promise<void> {
   const watch = service(ctx);
+  // The answer is public (members follow the host's pause); errors still reach only the host.
+  await ctx.respond.defer({ ephemeral: false });
   await hostCheck(ctx, guildId);
   const party = ctx.options.string("party");
   const v = view(ctx);
@@ -269,6 +271,7 @@ const timecode = formatTimecode;
 
 async function calendar(ctx: CommandContext, guildId: string): Promise<void> {
   const watch = service(ctx);
+  await ctx.respond.defer({ ephemeral: true });
   const found = await watch.find(guildId, ctx.options.string("party"), ctx.channelId);
   if (!found.ok) throw userError(found);
   const series = await watch.series(guildId, found.session.id);
@@ -345,13 +348,17 @@ export const watchparty: SubcommandModule = {
       case "schedule":
         return schedule(ctx, guildId);
       case "list": {
-        const list = await service(ctx).list(guildId);
+        const watch = service(ctx);
+        await ctx.respond.defer({ ephemeral: true });
+        const list = await watch.list(guildId);
         await ctx.respond.send({ ...listMessage(view(ctx), list), ephemeral: true });
         return;
       }
       case "status":
       case "whereami": {
-        const s = await service(ctx).status(guildId, ctx.options.string("party"), ctx.channelId);
+        const watch = service(ctx);
+        await ctx.respond.defer({ ephemeral: true });
+        const s = await watch.status(guildId, ctx.options.string("party"), ctx.channelId);
         if (!s.ok) throw userError(s);
         if (subcommand === "status") await ctx.respond.send({ ...statusMessage(view(ctx), s.status), ephemeral: true });
         else await ctx.respond.send({ content: whereamiText(view(ctx), s.status), ephemeral: true });
@@ -364,6 +371,7 @@ export const watchparty: SubcommandModule = {
         return hostAction(ctx, guildId, subcommand);
       case "cancel": {
         const watch = service(ctx);
+        await ctx.respond.defer({ ephemeral: true });
         await hostCheck(ctx, guildId);
         const found = await watch.find(guildId, ctx.options.string("party"), ctx.channelId);
         if (!found.ok) throw userError(found);

@@ -296,6 +296,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     if (started) {
       session.status = "running";
       await setEventStatus(session, EVENT_ACTIVE);
+      await refreshAnnouncement(session.seriesId);
     }
   }
 
@@ -562,9 +563,12 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     }
   }
 
+  /** After a shift: the announcement shows the new times, the Scheduled Event is re-timed. */
   async function runEvent(job: Job<EventPayload>, ctx: JobContext): Promise<JobOutcome> {
     const session = await getSession(job.payload.sessionId);
-    if (!session || !session.scheduledEventId || !isLive(session)) return { type: "done" };
+    if (!session || !isLive(session)) return { type: "done" };
+    if (ctx.attempt === 1) await refreshAnnouncement(session.seriesId);
+    if (!session.scheduledEventId) return { type: "done" };
     try {
       const times = eventTimes(session.plan!);
       await announcer.updateEvent(session.guildId, session.scheduledEventId, session.status === "scheduled" ? times : { scheduled_end_time: times.scheduled_end_time });

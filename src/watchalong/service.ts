@@ -9,8 +9,8 @@
  *   moments, how they were shifted, what was posted). `starts_at` / `ends_at` follow the shifts, so lists
  *   sort by the real times.
  * - `jobs`: one `watch:moment` job per moment, dedupe key `watch:<sessionId>:<momentKey>`; `watch:announce`
- *   posts the announcement and creates the Scheduled Events; `watch:event` re-times an event after a
- *   shift; `watch:notice` tells the channel a party was cancelled; `watch:draft` holds a previewed plan
+ *   posts the announcement and creates the Scheduled Events; `watch:event` re-times the announcement and
+ *   the event after a shift; `watch:notice` tells the channel a party was cancelled; `watch:draft` holds a previewed plan
  *   until it expires (confirming cancels it: a compare-and-set, so a plan is confirmed at most once).
  *
  * Shifts (one rule, used everywhere): a session keeps its planned moments; pause, resume and delay append
@@ -101,7 +101,6 @@ export interface SessionState {
 
 export type StoredSession = WatchSession<SessionState>;
 
-/** The series row keeps only what the store has columns for; the rest is on the sessions. */
 export interface MomentPayload {
   sessionId: string;
   key: string;
@@ -791,8 +790,8 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     return pick ? { ok: true, session: pick } : fail("not-found");
   }
 
+  /** Re-times the announcement and the Scheduled Event after a shift (a `watch:event` job). */
   async function eventSync(session: StoredSession): Promise<void> {
-    if (!session.plan?.createEvent) return;
     await enqueue({
       guildId: session.guildId,
       kind: JOB_EVENT,

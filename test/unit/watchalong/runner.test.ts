@@ -52,6 +52,7 @@ describe("a whole part", () => {
       "-5 send channel",
       "-5 thread",
       "0 updateEvent 2",
+      "0 edit",
       "0 send t6",
       "60 send t6",
       "120 send t6",
@@ -129,6 +130,9 @@ describe("pause, resume and delay", () => {
     expect(at(":s1:reminder:1h")).toBe(-60 * MIN);
     expect(at(":s1:reminder:10m")).toBe(5 * MIN);
     expect(at(":s1:start")).toBe(15 * MIN);
+    // The announcement shows the new time right away.
+    const edit = w.announcer.calls.find((c) => c.op === "edit" && c.at === start - 30 * MIN);
+    expect(edit && edit.op === "edit" && textOf(edit.message)).toContain(`<t:${(start + 15 * MIN) / 1000}:F>`);
     const retime = w.announcer.calls.find((c) => c.op === "updateEvent" && c.body.scheduled_start_time);
     expect(retime && retime.op === "updateEvent" && retime.body.scheduled_start_time).toBe(new Date(start + 15 * MIN).toISOString());
   });
