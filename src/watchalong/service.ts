@@ -836,7 +836,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
       (s) => ({ ...s, pauses: s.pauses.map((p) => (p.resumedAt === undefined ? { ...p, resumedAt: now } : p)) }),
       "running",
     );
-    for (const s of changed.slice(1)) await eventSync(s);
+    for (const s of changed) await eventSync(s);
     log.info({ guildId, sessionId: found.session.id, pausedMs: by }, "watch party resumed");
     return { ok: true, session: changed[0] ?? found.session, pausedMs: by };
   }
