@@ -70,20 +70,49 @@ function startCheckpointer(path: string, logger: Logger, intervalMs: number): ()
   worker.on("error", (err) => logger.error({ err }, "sqlite checkpointer stopped; falling back to auto-checkpoint"));
   return () =>
     new Promise<void>((resolveStop) => {
+      // Held open while it stops: otherwise a process with nothing else to do would exit mid-close.
+      worker.ref();
       worker.once("exit", () => resolveStop());
       worker.postMessage("stop");
     });
 }
 
 /**
+ * Kysely prepares every query anew, and preparing costs about as much as running a small indexed query.
+ * The bot runs the same few dozen statements over and over, so keep them prepared (least recently used
+ * dropped past `max`; queries with variable `in (…)` lists just take a slot each).
+ */
+function withStatementCache(raw: BetterSqlite3.Database, max = 256) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string): BetterSqlite3.Statement {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = raw.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+    close(): void {
+      cache.clear();
+      raw.close();
+    },
+  };
+}
+
+/**
  * Opens an SQLite file with the pragmas the bot relies on.
  *
  * - WAL: readers never block the writer (a `/westofthetracks` lookup never waits for the scheduler).
- * - synchronous=FULL: in WAL mode, NORMAL already survives a killed *process* (a commit is in the WAL
- *   file, i.e. in the OS page cache, before COMMIT returns); FULL also fsyncs the WAL at every commit, so
- *   a committed write survives power loss or a kernel crash too. `npm run bench:store` (shared 2-core VM)
- *   puts a single-commit write (jobs.enqueue) at p50 0.24 ms / p99 0.5 ms with FULL, and a busy scheduler
- *   tick's tail is the same with NORMAL or even OFF, so FULL costs this bot next to nothing: we pay it.
+ * - synchronous=NORMAL: in WAL mode a commit is in the WAL file (the OS page cache) before COMMIT
+ *   returns, so a process killed at any moment loses no committed write — the guarantee this bot promises,
+ *   proven by the SIGKILL crash test. FULL would also survive power loss, but better-sqlite3 runs the
+ *   fsync of every commit on the event loop: `npm run bench:trivia` measured ~0.6 ms of blocked loop per
+ *   answer press, which under a burst of presses is the difference between a fast and a late "locked in".
+ *   Hosts who need power-loss durability run PostgreSQL (or set SQLITE_SYNCHRONOUS=FULL).
  * - busy_timeout=5000: another process holding the write lock (the backup CLI, a second bot by mistake)
  *   makes us wait, not fail.
  * - foreign_keys=ON: SQLite leaves them off per connection by default; cascades depend on them.
@@ -96,9 +125,9 @@ export function openSqlite(
   const raw = new BetterSqlite3(path, { readonly: opts.readonly, fileMustExist: opts.readonly });
   raw.pragma("busy_timeout = 5000");
   if (!opts.readonly) raw.pragma("journal_mode = WAL");
-  raw.pragma("synchronous = FULL");
+  raw.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === "FULL" ? "FULL" : "NORMAL"}`);
   raw.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   const stopCheckpointer =
     path !== ":memory:" && !opts.readonly ? startCheckpointer(path, opts.logger, opts.checkpointIntervalMs ?? 1000) : null;
   opts.logger.debug({ path, readonly: opts.readonly }, "sqlite opened");
