@@ -18,11 +18,12 @@
  *    places, parts, festivals), or nothing matched. Otherwise `answer` above ANSWER_THRESHOLD, `unsure`
  *    (with suggestions) above UNSURE_THRESHOLD, else out of scope.
  */
-import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, fold, hasCjk, isLatinToken, isPinyin, latinWords, type Analysis } from "./normalize.js";
+import { analyze, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
+import { CONFLICTS, detectIntents, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
+import { buildSpellIndex, correctWord, type SpellIndex } from "./spell.js";
 
 export const MAX_QUESTION_CHARS = 1000;
 export const ANSWER_THRESHOLD = 0.5;
@@ -52,31 +53,37 @@ export interface AnswerOptions {
   watched: ReadonlySet<PartId>;
 }
 
-interface Doc {
-  id: string;
-  questions: string;
-  answer: string;
-  keywords: string;
-}
-
 interface Phrasing {
   topicId: string;
   display: string;
   folded: string;
 }
 
+/** One topic's hit for a search: its score and which query tokens it matched. */
+export interface Hit {
+  id: string;
+  score: number;
+  queryTerms: string[];
+}
+
 export interface AskIndex {
   readonly topics: readonly AskTopic[];
   readonly byId: ReadonlyMap<string, AskTopic>;
-  readonly search: MiniSearch<Doc>;
   /** Topic frequency of each token (in how many topics it occurs). */
   readonly df: ReadonlyMap<string, number>;
   readonly maxIdf: number;
   readonly phrasings: Readonly<Record<Locale, readonly Phrasing[]>>;
-  /** Latin words of the index texts, by length, for spelling correction. */
-  readonly words: ReadonlyMap<number, readonly string[]>;
-  /** How often each of those words occurs (ties in spelling correction go to the commoner word). */
-  readonly wordCount: ReadonlyMap<string, number>;
+  /** Token → [topic index, field boost] pairs (the best field the token occurs in for that topic). */
+  readonly postings: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Token → indices of the curated phrasings (both languages) holding it. */
+  readonly phrasePostings: ReadonlyMap<string, readonly number[]>;
+  /** Topic index of each curated phrasing, and its weight (square root of the sum of its tokens' idf²). */
+  readonly phraseTopic: Int32Array;
+  readonly phraseNorm: Float64Array;
+  /** Every indexed token, sorted (for prefix matching of the word being typed). */
+  readonly vocabulary: readonly string[];
+  /** Spelling correction over the Latin words of the index texts. */
+  readonly spell: SpellIndex;
 }
 
 /** Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words. */
@@ -92,8 +99,8 @@ const ANCHORS = new Set(
 /** Words and phrases that put a question about something else (other films, daily life, other topics). */
 const OFF_TOPIC: RegExp[] = [
   /\b(titanic|parasite|godfather|oppenheimer|avatar|inception|barbie|avengers?|marvel|star wars|harry potter|joker|interstellar|matrix|frozen|spider-?man|batman|dune)\b/,
-  /\b(weather|forecast|rain(ing)?|temperature|pizza|restaurant|recipe|bake|baking|cook(ing)?|bitcoin|crypto|stocks?|python|javascript|football|soccer|world cup|nba|oscars?|academy awards?|taylor swift|capital of|joke|horoscope|homework)\b/,
-  /(天气|下雨|气温|火锅|餐厅|饭店|好吃|菜谱|股票|比特币|笑话|寄生虫|泰坦尼克|教父|奥斯卡|世界杯|足球|作业)/,
+  /\b(weather|forecast|rain(ing)?|temperature|pizza|restaurant|recipe|bake|baking|cook(ing)?|bitcoin|crypto|stocks?|python|javascript|football|soccer|world cup|nba|oscars?|academy awards?|taylor swift|capital of|joke|horoscope|homework|president of the united states|prime minister|what time is it|time is it now)\b/,
+  /(天气|下雨|气温|火锅|餐厅|饭店|好吃|菜谱|股票|比特币|笑话|寄生虫|泰坦尼克|教父|奥斯卡|世界杯|足球|作业|现在几点|几点了|美国总统)/,
 ];
 
 const MENTION = /<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|<\/[^>]+:\d+>|@everyone|@here|<t:\d+(:\w)?>/g;
@@ -115,37 +122,67 @@ function displayPhrasing(text: string, locale: Locale): string {
   return `${fixed.charAt(0).toUpperCase()}${fixed.slice(1)}?`;
 }
 
-/** Builds the search index. Cheap (a few milliseconds for ~120 topics); the bench measures it. */
+/** Field boosts: a token in a curated phrasing says most, a keyword less, the answer text least. */
+const BOOST_QUESTIONS = 3;
+const BOOST_KEYWORDS = 2;
+const BOOST_ANSWER = 1;
+
+/**
+ * Builds the search index: an inverted index over the topics (phrasings, keywords, answers) and over the
+ * single phrasings, the spelling vocabulary and the autocomplete pool. The bench measures it.
+ */
 export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const df = new Map<string, number>();
   const wordCount = new Map<string, number>();
-  const docs: Doc[] = topics.map((topic) => {
-    const questions = [...topic.questions.en, ...topic.questions["zh-CN"]].map((q) => analyze(q).tokens.join(" ")).join(" ");
-    const answer = [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]
-      .map((s) => analyze(s, { segment: false }).tokens.join(" "))
-      .join(" ");
-    for (const text of [...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]) {
-      for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+  const best = new Map<string, Map<number, number>>();
+  const phraseTokens: string[][] = [];
+  const phraseTopicList: number[] = [];
+  const note = (token: string, topic: number, boost: number): void => {
+    let byTopic = best.get(token);
+    if (byTopic === undefined) {
+      byTopic = new Map();
+      best.set(token, byTopic);
     }
-    const keywords = [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")].map((k) => analyze(k).tokens.join(" ")).join(" ");
-    const distinct = new Set(`${questions} ${answer} ${keywords}`.split(" ").filter((t) => t.length > 0));
-    for (const token of distinct) df.set(token, (df.get(token) ?? 0) + 1);
-    return { id: topic.id, questions, answer, keywords };
+    const had = byTopic.get(topic);
+    if (had === undefined) df.set(token, (df.get(token) ?? 0) + 1);
+    if (had === undefined || had < boost) byTopic.set(topic, boost);
+  };
+  const countWords = (text: string): void => {
+    for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+  };
+  topics.forEach((topic, ti) => {
+    for (const q of [...topic.questions.en, ...topic.questions["zh-CN"]]) {
+      const tokens = analyze(q).tokens;
+      for (const token of tokens) note(token, ti, BOOST_QUESTIONS);
+      phraseTokens.push(tokens);
+      phraseTopicList.push(ti);
+    }
+    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) for (const token of analyze(k).tokens) note(token, ti, BOOST_KEYWORDS);
+    for (const s of [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]) {
+      for (const token of analyze(s, { segment: false }).tokens) note(token, ti, BOOST_ANSWER);
+    }
+    for (const text of [...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]) countWords(text);
   });
-  const search = new MiniSearch<Doc>({
-    idField: "id",
-    fields: ["questions", "answer", "keywords"],
-    tokenize: (text) => text.split(" ").filter((t) => t.length > 0),
-    processTerm: (term) => term,
-    searchOptions: {
-      tokenize: (text) => text.split(" ").filter((t) => t.length > 0),
-      processTerm: (term) => term,
-      boost: { questions: 3, keywords: 2, answer: 1 },
-      combineWith: "OR",
-      prefix: (term, i, terms) => i === terms.length - 1 && isLatinToken(term) && term.length >= 3 && !df.has(term),
-    },
+  const postings = new Map<string, [number, number][]>();
+  for (const [token, byTopic] of best) postings.set(token, [...byTopic]);
+  const maxIdf = Math.log(1 + topics.length / 0.5);
+  const idfOf = (t: string): number => {
+    const n = df.get(t);
+    return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
+  };
+  const phrasePostings = new Map<string, number[]>();
+  const phraseNorm = new Float64Array(phraseTokens.length);
+  phraseTokens.forEach((tokens, pi) => {
+    let norm = 0;
+    for (const t of tokens) {
+      const w = idfOf(t);
+      norm += w * w;
+      const list = phrasePostings.get(t);
+      if (list === undefined) phrasePostings.set(t, [pi]);
+      else list.push(pi);
+    }
+    phraseNorm[pi] = Math.sqrt(norm);
   });
-  search.addAll(docs);
   const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
   for (const topic of topics) {
     for (const locale of ["en", "zh-CN"] as const) {
@@ -154,21 +191,18 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
       }
     }
   }
-  const words = new Map<number, string[]>();
-  for (const w of [...wordCount.keys()].sort()) {
-    const list = words.get(w.length);
-    if (list) list.push(w);
-    else words.set(w.length, [w]);
-  }
   return {
     topics,
-    words,
-    wordCount,
     byId: new Map(topics.map((t) => [t.id, t])),
-    search,
     df,
-    maxIdf: Math.log(1 + topics.length / 0.5),
+    maxIdf,
     phrasings,
+    postings,
+    phrasePostings,
+    phraseTopic: Int32Array.from(phraseTopicList),
+    phraseNorm,
+    vocabulary: [...df.keys()].sort(),
+    spell: buildSpellIndex(wordCount),
   };
 }
 
@@ -177,32 +211,93 @@ function idf(index: AskIndex, token: string): number {
   return n === undefined ? index.maxIdf : Math.log(1 + index.topics.length / n);
 }
 
-/** Optimal-string-alignment distance (a swap of two neighbours counts once), or limit + 1 when over limit. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
-      cur.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > limit) return limit + 1;
-    prev2.splice(0, prev2.length, ...prev);
-    prev = cur;
+/** Index tokens that start with `prefix` (at most `max`). */
+function withPrefix(index: AskIndex, prefix: string, max: number): string[] {
+  const v = index.vocabulary;
+  let lo = 0;
+  let hi = v.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((v[mid] ?? "") < prefix) lo = mid + 1;
+    else hi = mid;
   }
-  return prev[b.length] ?? limit + 1;
+  const out: string[] = [];
+  for (let i = lo; i < v.length && out.length < max; i++) {
+    const t = v[i] ?? "";
+    if (!t.startsWith(prefix)) break;
+    out.push(t);
+  }
+  return out;
+}
+
+/** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
+const INTENT_BOOST = 1.5;
+const INTENT_PENALTY = 0.6;
+const WEAK_FACTOR = 0.35;
+const PREFIX_FACTOR = 0.3;
+const PART_FACTOR = 2;
+
+/**
+ * Scores every topic for a set of query tokens: idf × field boost summed over matched tokens, lifted by how
+ * closely the question matches the topic's single closest curated phrasing (cosine over idf weights), then
+ * by the question's intent cues. Returns hits best first.
+ */
+export function searchTopics(index: AskIndex, tokens: readonly string[], intents: ReadonlySet<Intent> = new Set()): Hit[] {
+  const n = index.topics.length;
+  const score = new Float64Array(n);
+  const terms: (string[] | undefined)[] = new Array<string[] | undefined>(n);
+  const dot = new Map<number, number>();
+  let qnorm = 0;
+  const last = tokens[tokens.length - 1];
+  const expanded: [string, number][] = [];
+  // Question words say little about the subject; a part's name says a lot.
+  for (const t of tokens) expanded.push([t, isWeak(t) ? WEAK_FACTOR : PART_TOKENS.has(t) ? PART_FACTOR : 1]);
+  if (last !== undefined && isLatinToken(last) && last.length >= 3 && !index.df.has(last)) {
+    for (const t of withPrefix(index, last, 8)) expanded.push([t, PREFIX_FACTOR]);
+  }
+  for (const [t, factor] of expanded) {
+    const list = index.postings.get(t);
+    if (list === undefined) {
+      if (factor >= WEAK_FACTOR) qnorm += index.maxIdf * index.maxIdf * factor * factor;
+      continue;
+    }
+    const w = idf(index, t) * factor;
+    qnorm += w * w;
+    for (const [topic, boost] of list) {
+      score[topic] = (score[topic] ?? 0) + w * boost;
+      const had = terms[topic];
+      if (had === undefined) terms[topic] = [t];
+      else had.push(t);
+    }
+    for (const p of index.phrasePostings.get(t) ?? []) dot.set(p, (dot.get(p) ?? 0) + w * w);
+  }
+  const closest = new Float64Array(n);
+  const qlen = Math.sqrt(qnorm) || 1;
+  for (const [p, d] of dot) {
+    const topic = index.phraseTopic[p] ?? 0;
+    const cos = d / (qlen * (index.phraseNorm[p] || 1));
+    if (cos > (closest[topic] ?? 0)) closest[topic] = cos;
+  }
+  const hits: Hit[] = [];
+  for (let i = 0; i < n; i++) {
+    const matched = terms[i];
+    if (matched === undefined) continue;
+    const near = 1 + (closest[i] ?? 0);
+    let s = (score[i] ?? 0) * near * near;
+    const tags = index.topics[i]?.intent;
+    if (intents.size > 0 && tags !== undefined && tags.length > 0) {
+      if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
+      else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
+    }
+    hits.push({ id: index.topics[i]?.id ?? "", score: s, queryTerms: matched });
+  }
+  hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  return hits;
 }
 
 /**
  * Spelling correction for Latin words the index has never seen ("chaird" → "chaired", "lnog" → "long"):
- * the closest index word within one edit (two for words of eight letters or more), swaps counting once.
- * This replaces MiniSearch's fuzzy matching, which cost far more per query and missed swapped letters.
+ * the closest index word within one edit (two for words of eight letters or more); see ./spell.ts.
  */
 export function correctSpelling(index: AskIndex, text: string): string {
   const folded = fold(text);
@@ -210,25 +305,10 @@ export function correctSpelling(index: AskIndex, text: string): string {
   let at = -1;
   return folded.replace(/[a-z]+/g, (word) => {
     at++;
-    if (word.length < 4 || index.wordCount.has(word)) return word;
+    if (word.length < 4 || index.spell.count.has(word)) return word;
     // Spaced pinyin ("xia gang") is merged later, not corrected.
     if (isPinyin(word) && [all[at - 1], all[at + 1]].some((w) => w !== undefined && w.length <= 6 && isPinyin(w))) return word;
-    const limit = word.length >= 8 ? 2 : 1;
-    let best: string | undefined;
-    let bestDistance = limit + 1;
-    for (let len = word.length - limit; len <= word.length + limit; len++) {
-      for (const candidate of index.words.get(len) ?? []) {
-        // Typos rarely touch the first letter except by swapping the first two.
-        if (candidate[0] !== word[0] && candidate[0] !== word[1]) continue;
-        const d = editDistance(word, candidate, Math.min(limit, bestDistance));
-        const commoner = best !== undefined && (index.wordCount.get(candidate) ?? 0) > (index.wordCount.get(best) ?? 0);
-        if (d < bestDistance || (d === bestDistance && commoner)) {
-          best = candidate;
-          bestDistance = d;
-        }
-      }
-    }
-    return best ?? word;
+    return correctWord(index.spell, word) ?? word;
   });
 }
 
@@ -250,7 +330,8 @@ export function judge(index: AskIndex, text: string): Judgement {
   const folded = fold(text);
   const analysis: Analysis = analyze(locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded);
   const offTopic = OFF_TOPIC.some((re) => re.test(folded));
-  const results = analysis.tokens.length > 0 ? index.search.search(analysis.tokens.join(" ")) : [];
+  const intents = detectIntents(folded);
+  const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, intents) : [];
   const ranked = results.flatMap((r) => {
     const topic = index.byId.get(String(r.id));
     return topic ? [{ topic, score: r.score }] : [];
@@ -279,7 +360,11 @@ export function judge(index: AskIndex, text: string): Judgement {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
     // An unseen Chinese word is often just a word the phrasings did not use, so it weighs half.
     const unseen = unit.cjk ? index.maxIdf / 2 : index.maxIdf;
-    const weight = isKnown ? Math.max(...unit.tokens.filter((t) => matchedAny.has(t)).map((t) => idf(index, t))) : unseen;
+    // A Chinese word the index knows from other topics but that is missing from the best one is often
+    // filler ("每个地方", "写的"); it weighs half.
+    const inTopAny = unit.tokens.some((t) => matchedTop.has(t));
+    const knownWeight = isKnown ? Math.max(...unit.tokens.filter((t) => matchedAny.has(t)).map((t) => idf(index, t))) : 0;
+    const weight = isKnown ? (unit.cjk && !inTopAny ? knownWeight / 2 : knownWeight) : unseen;
     total += weight;
     if (isKnown) known += weight;
     else unknown += weight;

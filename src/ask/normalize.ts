@@ -47,6 +47,7 @@ const EN_STOP = new Set(
 const WEAK = new Set(
   (
     "what whats which who whos whom whose when where why how many much wat waht whre wher wht " +
+    "big bigger large small huge number numbers total overall whole entire roughly approximately " +
     "film movie documentary doc make made like time happen happened happens take took taken go going went come came see saw seen look say said think thought find found need use used thing things kind type sort actually exactly still " +
     "谁 什么 哪 哪里 哪儿 哪个 哪些 哪位 哪一 怎么 怎么样 怎样 为什么 多少 几 吗 呢 吧 是不是 有没有 啥 咋 电影 片子 影片 纪录片 叫"
   ).split(" "),
@@ -60,7 +61,7 @@ const ZH_STOP = new Set(
   ).split(" "),
 );
 /** Characters that make a CJK bigram worthless. */
-const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗我你他她"]);
+const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗我你他她有"]);
 
 /** Single-word synonyms onto canonical tokens (looked up before and after stemming). */
 const SYNONYMS: Record<string, string> = {};
@@ -95,6 +96,12 @@ syn("alone", "alone solo himself");
 syn("distribute", "distributes distributed distributor distributors distribution distributing distribute");
 syn("usa", "us usa america american states");
 syn("study", "study studied studies studying school schooling student");
+syn("hour", "hour hours hrs hr");
+syn("differ", "differ differs differed different difference differences vary varies disagree");
+syn("born", "born birth birthday birthplace");
+syn("buy", "buy buying bought purchase purchased sell sold selling");
+syn("remnants", "remnants remnant");
+syn("rails", "rails rail");
 
 /**
  * Phrase aliases. A Latin phrase is replaced by its canonical token ("running time" → "runtime", so the
@@ -114,7 +121,7 @@ alias("wangbing", "王兵", "wang bing");
 alias("westofthetracks", "west of the tracks", "west of tracks");
 alias("xiagang", "下岗", "xia gang", "laid off", "lay off", "lost their jobs", "lost jobs", "unemployment");
 alias("yamagata", "山形");
-alias("runtime", "how long", "running time", "run time", "多长", "片长", "时长", "分钟", "几个小时", "多少小时");
+alias("runtime", "how long", "running times", "running time", "run times", "run time", "多长", "片长", "时长", "分钟", "几个小时", "多少小时");
 alias("direct", "导演", "执导");
 alias("show", "上映", "放映", "放过", "公映", "播放");
 alias("cinema", "电影院", "影院", "院线", "戏院");
@@ -129,7 +136,9 @@ alias("china", "中国", "大陆", "国内");
 alias("age", "年龄", "多大", "几岁", "岁数");
 alias("alone", "一个人", "独自", "单枪匹马");
 alias("parts", "几部分", "分成", "分为", "几集");
-alias("shoot", "拍摄", "拍");
+alias("shoot", "拍摄", "拍", "did they film", "did he film", "they film", "he film", "film it", "to film");
+alias("differ", "不一样", "不同", "不一致", "差别", "区别");
+alias("english", "英文", "英语");
 alias("boxoffice", "box office", "票房");
 alias("sightandsound", "sight and sound", "sight sound", "sight n sound", "视与听");
 alias("cahiers", "电影手册");
@@ -139,14 +148,15 @@ alias("stream", "在线", "网上", "流媒体");
 alias("subtitle", "字幕");
 alias("edit", "剪辑");
 alias("photo", "照片", "摄影");
-alias("fund", "资助", "基金", "资金", "出的钱");
+alias("fund", "资助", "基金", "资金", "出的钱", "出钱", "gave money", "give money", "paid for", "pay for", "put up the money", "money come from", "money came from");
+alias("buy", "买", "卖", "购买", "买到");
 alias("cost", "预算", "成本");
-alias("about", "讲什么", "讲的是什么", "内容", "简介", "剧情", "故事");
+alias("about", "讲什么", "讲的是什么", "讲了什么", "讲的什么", "讲啥", "说的是什么", "内容", "简介", "剧情", "什么故事");
 alias("study", "读书", "读的书", "上学", "学校", "学习", "毕业", "专业");
 alias("factory", "工厂", "厂");
-alias("rust", "工厂", "第一部分", "第一部", "part 1", "part one", "first part");
-alias("remnants", "艳粉街", "艷粉街", "豔粉街", "第二部分", "第二部", "part 2", "part two", "second part");
-alias("rails", "第三部分", "第三部", "part 3", "part three", "third part", "last part");
+alias("rust", "工厂", "第一部分", "第一部", "工厂部分", "工厂那部分", "part 1", "part one", "first part");
+alias("remnants", "艳粉街", "艷粉街", "豔粉街", "第二部分", "第二部", "艳粉街部分", "艳粉街那部分", "part 2", "part two", "second part");
+alias("rails", "第三部分", "第三部", "铁路部分", "铁路那部分", "铁路篇", "part 3", "part three", "third part", "last part");
 
 const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const byLength = (a: string, b: string): number => b.length - a.length;
@@ -169,7 +179,22 @@ export function stem(word: string): string {
   return w;
 }
 
+/** Canonical tokens made by aliases: never stemmed again ("boxoffice" stays "boxoffice"). */
+const CANONICAL = new Set<string>();
+for (const canon of LATIN_PHRASES.values()) CANONICAL.add(canon);
+for (const list of CJK_PHRASES.values()) for (const canon of list) CANONICAL.add(canon);
+for (const canon of Object.values(SYNONYMS)) CANONICAL.add(canon);
+
+/** True for a question word or another token that carries intent but no subject (see WEAK). */
+export function isWeak(token: string): boolean {
+  return WEAK.has(token);
+}
+
+/** The three parts' canonical tokens: naming one says which part a question is about. */
+export const PART_TOKENS: ReadonlySet<string> = new Set(["rust", "remnants", "rails"]);
+
 function canonical(word: string): string {
+  if (CANONICAL.has(word)) return SYNONYMS[word] ?? word;
   const direct = SYNONYMS[word];
   if (direct) return direct;
   const stemmed = stem(word);

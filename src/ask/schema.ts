@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { PART_IDS } from "../knowledge/schema.js";
+import { INTENTS } from "./intent.js";
 
 const text = z.string().trim().min(1, "must not be empty");
 const localized = z.strictObject({ en: text, "zh-CN": text });
@@ -17,7 +18,7 @@ const phrasing = z
   .min(2)
   .max(100)
   .refine((s) => s === s.toLowerCase() && !/[?!.,;:?!。,;:]/.test(s), "must be lower case without punctuation");
-const phrasings = z.array(phrasing).min(3, "give at least 3 phrasings").max(8, "give at most 8 phrasings");
+const phrasings = z.array(phrasing).min(3, "give at least 3 phrasings").max(20, "give at most 20 phrasings");
 
 export const TOPIC_ID = /^[a-z0-9][a-z0-9-]{1,48}$/;
 /** The /westofthetracks subcommands an answer can point to for more. */
@@ -32,6 +33,8 @@ export const askTopic = z.strictObject({
   context: localized,
   questions: z.strictObject({ en: phrasings, "zh-CN": phrasings }),
   keywords: z.array(text).optional(),
+  /** The kinds of question the topic answers (duration, person, place…); see ./intent.ts. */
+  intent: z.array(z.enum(INTENTS)).min(1).optional(),
   related: z.array(z.string().regex(TOPIC_ID)).max(5),
   readMore: z.enum(READ_MORE).optional(),
 });

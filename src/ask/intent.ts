@@ -1,0 +1,56 @@
+/**
+ * Question-type cues. A question's form says what kind of answer it wants ("how long…/多长" wants a
+ * duration, "where was it filmed/在哪拍的" a place, "where can I watch/在哪能看" a way to see it, "where is…/在哪里" a location), and
+ * topics are tagged with the kinds they answer; the engine boosts topics whose tag matches. Detection
+ * runs on folded text (lower case, no accents). Pure, no I/O.
+ */
+export const INTENTS = ["duration", "person", "place", "filming", "watch", "when", "award", "meaning", "count"] as const;
+export type Intent = (typeof INTENTS)[number];
+
+const CUES: Record<Intent, RegExp[]> = {
+  duration: [
+    /\bhow long\b|\brun ?(ning )?time|\blength|\bduration\b|\bminutes?\b|\bmins?\b|\bhours?\b|\bhrs?\b|\blong is\b|\bhow lnog\b|\bhow lond\b/,
+    /多长|多久|片长|时长|几个小时|几小时|多少小时|多少分钟|几分钟|分钟|小时|多少时间|长度/,
+  ],
+  person: [/\bwho(s|se|m)?\b|\bwhat(s| is) (his|her|their) name\b|\bname of (the|his|her)\b|\bby whom\b/, /谁|哪位|什么人|哪个人|名字/],
+  place: [
+    /\bwhere\b|\blocation\b|\blocated\b|\bwhich (city|place|district|town|province)\b/,
+    /在哪|哪里|哪儿|在什么地方|什么地方|位于|哪个城市|哪座城市|哪个省/,
+  ],
+  filming: [
+    /\bwhere\b.*\b(film|filmed|filming|shot|shoot|shooting|made)\b|\b(filming|shooting) location|\blocation\b.*\b(film|shoot)/,
+    /在哪[里儿]?拍|在[^吗呢?]{1,6}拍的|哪里拍|哪儿拍|拍摄地|取景/,
+  ],
+  watch: [
+    /\bwhere\b.*\b(watch|see|stream|buy|rent|find|get)\b|\bwatch (it )?online\b|\bstream(ing)?\b|\bcan i (watch|see|buy|rent)\b|\bavailable\b/,
+    /在哪[里儿]?(能|可以)?看|哪里(能|可以)看|哪能看|去哪[里儿]?看|怎么(才能)?看到?|在线看|线上看|资源|哪里买|能买到|可以买/,
+  ],
+  when: [/\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b|\bhow old\b.*\bfilm\b|\bdate\b/, /什么时候|哪年|哪一年|几几年|年份|何时|哪个年代/],
+  award: [/\bawards?\b|\bprizes?\b|\bwon\b|\bwin\b|\bwins\b|\bwinning\b|\bgrand prix\b|\btrophy\b/, /奖|获奖|得奖|拿奖/],
+  meaning: [/\bmean(s|ing)?\b|\btranslat|\bstand for\b|\bliteral(ly)?\b|\bin english\b/, /意思|含义|意义是|翻译|字面|指什么|指的是/],
+  count: [/\bhow many\b|\bhow much\b|\bnumber of\b/, /多少|几个|几家|几部|几位|几人/],
+};
+
+/** The intents a folded question shows. "where … watch" outranks "where …" as a place question. */
+export function detectIntents(folded: string): Set<Intent> {
+  const found = new Set<Intent>();
+  for (const intent of INTENTS) {
+    if (CUES[intent].some((re) => re.test(folded))) found.add(intent);
+  }
+  if (found.has("watch")) {
+    found.delete("place");
+    found.delete("filming");
+  }
+  if (found.has("filming")) found.delete("place");
+  return found;
+}
+
+/** Intents that exclude each other: a topic tagged with one is pushed down for a question asking the other. */
+export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent, Intent[]>([
+  ["place", ["watch", "duration", "filming"]],
+  ["filming", ["watch", "duration", "place"]],
+  ["watch", ["place", "filming"]],
+  ["duration", ["place", "person", "when"]],
+  ["person", ["duration"]],
+  ["when", ["duration"]],
+]);

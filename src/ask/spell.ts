@@ -1,0 +1,105 @@
+/**
+ * Spelling correction for Latin words the index has never seen ("chaird" → "chaired", "lnog" → "long"),
+ * SymSpell style: at index build every vocabulary word files itself under each of its one-letter
+ * deletions; a query word looks up itself and its own deletions (one letter, or two for words of eight
+ * letters or more), and only those few candidates are checked with an edit distance (a swap of two
+ * neighbours counts once). Results are cached per word. Pure, no I/O.
+ */
+
+export interface SpellIndex {
+  /** Vocabulary word → how often it occurs (ties go to the commoner word). */
+  readonly count: ReadonlyMap<string, number>;
+  /** Deletion key (a word with one letter removed, or the word itself) → vocabulary words. */
+  readonly deletions: ReadonlyMap<string, readonly string[]>;
+  /** Corrections already worked out (bounded; cleared when full). */
+  readonly cache: Map<string, string | null>;
+}
+
+const CACHE_MAX = 4096;
+
+function file(map: Map<string, string[]>, key: string, word: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [word]);
+  else if (list[list.length - 1] !== word) list.push(word);
+}
+
+export function buildSpellIndex(count: ReadonlyMap<string, number>): SpellIndex {
+  const deletions = new Map<string, string[]>();
+  for (const word of count.keys()) {
+    file(deletions, word, word);
+    for (let i = 0; i < word.length; i++) file(deletions, word.slice(0, i) + word.slice(i + 1), word);
+  }
+  return { count, deletions, cache: new Map() };
+}
+
+/** Optimal-string-alignment distance (a swap of two neighbours counts once), or limit + 1 when over limit. */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let best = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
+      }
+      cur[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > limit) return limit + 1;
+    const spare = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = spare;
+  }
+  return prev[n] ?? limit + 1;
+}
+
+/** The deletion keys of a word: itself, its one-letter deletions, and (depth 2) their deletions. */
+function keysOf(word: string, depth: 1 | 2): Set<string> {
+  const keys = new Set<string>([word]);
+  for (let i = 0; i < word.length; i++) {
+    const d1 = word.slice(0, i) + word.slice(i + 1);
+    keys.add(d1);
+    if (depth === 2) for (let k = 0; k < d1.length; k++) keys.add(d1.slice(0, k) + d1.slice(k + 1));
+  }
+  return keys;
+}
+
+/**
+ * The closest vocabulary word within one edit (two for words of eight letters or more), or null. A word of
+ * the vocabulary is returned unchanged. Typos rarely touch the first letter except by swapping the first two.
+ */
+export function correctWord(spell: SpellIndex, word: string): string | null {
+  if (spell.count.has(word)) return word;
+  const cached = spell.cache.get(word);
+  if (cached !== undefined) return cached;
+  const limit = word.length >= 8 ? 2 : 1;
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  let bestCount = 0;
+  const tried = new Set<string>();
+  for (const key of keysOf(word, limit)) {
+    for (const candidate of spell.deletions.get(key) ?? []) {
+      if (tried.has(candidate)) continue;
+      tried.add(candidate);
+      if (candidate.charCodeAt(0) !== word.charCodeAt(0) && candidate.charCodeAt(0) !== word.charCodeAt(1)) continue;
+      const d = editDistance(word, candidate, Math.min(limit, bestDistance));
+      const n = spell.count.get(candidate) ?? 0;
+      if (d < bestDistance || (d === bestDistance && d <= limit && (n > bestCount || (n === bestCount && best !== null && candidate < best)))) {
+        best = candidate;
+        bestDistance = d;
+        bestCount = n;
+      }
+    }
+  }
+  if (spell.cache.size >= CACHE_MAX) spell.cache.clear();
+  spell.cache.set(word, best);
+  return best;
+}
