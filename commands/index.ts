@@ -3,6 +3,7 @@
  */
 import type { CommandRegistry } from "../src/discord/command.js";
 import { westofthetracks } from "./westofthetracks.js";
+import { askButtons } from "./westofthetracks/ask.js";
 import { glossaryButtons } from "./westofthetracks/glossary.js";
 import { partButtons } from "./westofthetracks/part.js";
 import { forgetButtons } from "./westofthetracks/setup.js";
@@ -11,5 +12,5 @@ import { watchCancelButtons, watchConfirmButtons, watchRsvpButtons } from "./wes
 
 export const registry: CommandRegistry = {
   commands: [westofthetracks],
-  components: [partButtons, glossaryButtons, forgetButtons, triviaButtons, triviaLeaderboardButtons, watchConfirmButtons, watchRsvpButtons, watchCancelButtons],
+  components: [partButtons, glossaryButtons, askButtons, forgetButtons, triviaButtons, triviaLeaderboardButtons, watchConfirmButtons, watchRsvpButtons, watchCancelButtons],
 };

@@ -6,6 +6,7 @@ import type { CommandModule, SubcommandModule } from "../src/discord/command.js"
 import { UserError } from "../src/discord/errors.js";
 import { described, named } from "../src/discord/localize.js";
 import { about } from "./westofthetracks/about.js";
+import { ask } from "./westofthetracks/ask.js";
 import { credits } from "./westofthetracks/credits.js";
 import { glossary } from "./westofthetracks/glossary.js";
 import { help } from "./westofthetracks/help.js";
@@ -15,7 +16,7 @@ import { settings, setup } from "./westofthetracks/setup.js";
 import { trivia } from "./westofthetracks/trivia.js";
 import { watchparty } from "./westofthetracks/watchparty.js";
 
-export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, help, setup, settings, trivia, watchparty];
+export const subcommands: readonly SubcommandModule[] = [about, part, credits, reception, glossary, ask, help, setup, settings, trivia, watchparty];
 
 const byName = new Map(subcommands.map((s) => [s.data.name, s]));
 

@@ -463,3 +463,8 @@ export function suggest(index: AskIndex, prefix: string, locale: Locale, limit =
   }
   return out;
 }
+
+/** The question a topic answers, as shown on buttons and titles ("How long is Rust?" / "工厂多长?"). */
+export function topicQuestion(index: AskIndex, topic: AskTopic, locale: Locale): string {
+  return index.phrasings[locale].find((p) => p.topicId === topic.id)?.display ?? topic.id;
+}

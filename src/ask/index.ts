@@ -4,6 +4,9 @@ export { loadAskTopics, defaultAskDir, AskDataError } from "./load.js";
 export { analyze, tokenize, fold, hasCjk, stem, type Analysis, type Unit } from "./normalize.js";
 export {
   buildAskIndex,
+  searchTopics,
+  correctSpelling,
+  topicQuestion,
   answer,
   suggest,
   judge,
@@ -18,4 +21,7 @@ export {
   type Judgement,
 } from "./engine.js";
 export { isSpoiler } from "./spoiler.js";
+export { defaultAskIndex } from "./default.js";
+export { detectIntents, INTENTS, type Intent } from "./intent.js";
+export { buildSpellIndex, correctWord, editDistance, type SpellIndex } from "./spell.js";
 export { evaluate, evalSet, judgeItem, type EvalItem, type EvalReport, type EvalOutcome, type Rate } from "./evaluate.js";
