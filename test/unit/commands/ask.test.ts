@@ -17,7 +17,6 @@ afterAll(async () => {
 });
 
 const CJK = /[\u4e00-\u9fff]/;
-const GUILD = "100000000000000001";
 
 async function ask(question: string, extra: Partial<Omit<OfflineInput, "services">> = {}, options: Record<string, string | boolean> = {}): Promise<Sent> {
   const { ctx, sent } = offlineCommand({ services, subcommand: "ask", options: { question, ...options }, ...extra });
@@ -29,7 +28,7 @@ async function ask(question: string, extra: Partial<Omit<OfflineInput, "services
 }
 
 function textOf(s: Sent): string {
-  const embeds = (s.payload.embeds ?? []) as APIEmbed[];
+  const embeds = s.payload.embeds ?? [];
   return [s.payload.content ?? "", ...embeds.flatMap((e) => [e.title, e.description, e.footer?.text, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])].join("\n");
 }
 
