@@ -1,5 +1,6 @@
 /**
- * The question-answering engine: a MiniSearch index over the curated topics, a calibrated confidence, an
+ * The question-answering engine: an inverted index over the curated topics (topic and single-phrasing
+ * scores, intent cues, see searchTopics), a calibrated confidence, an
  * explicit out-of-scope detector, and autocomplete. Pure: no discord.js, no I/O (topics are passed in).
  *
  * How a question is judged:
