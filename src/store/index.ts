@@ -15,7 +15,7 @@ import { jobsRepo, type JobsRepo } from "./repos/jobs.js";
 import { progressRepo, type ProgressRepo } from "./repos/progress.js";
 import { rsvpsRepo, type RsvpsRepo } from "./repos/rsvps.js";
 import { sessionsRepo, type SessionsRepo } from "./repos/sessions.js";
-import { settingsRepo, type SettingsRepo } from "./repos/settings.js";
+import { SettingsCache, SettingsTxWrites, settingsRepo, type SettingsRepo } from "./repos/settings.js";
 import { triviaRepo, type TriviaRepo } from "./repos/trivia.js";
 import type { Database } from "./schema.js";
 import type { HealthStatus } from "./types.js";
@@ -29,6 +29,8 @@ export { DEFAULT_SETTINGS } from "./repos/settings.js";
 export { latestVersion } from "./migrations/index.js";
 export type { Clock } from "./clock.js";
 export type { JobsRepo, ProgressRepo, RsvpsRepo, SessionsRepo, SettingsRepo, TriviaRepo };
+export type { MemberAnswer, QuestionTally, RecordAnswerInput } from "./repos/trivia.js";
+export { SettingsCache } from "./repos/settings.js";
 
 export type StoreKind = Dialect;
 
@@ -66,18 +68,53 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
+  /**
+   * How long `settings.get` may serve a cached value (real milliseconds, default 30 000; 0 turns the cache
+   * off). Our own writes invalidate it at once; this bounds how late another process's changes show up.
+   */
+  settingsCacheTtlMs?: number;
   /** Tests and fixtures only: migrate up to this version instead of the latest. */
   targetVersion?: number;
 }
 
-function makeRepos(db: Kysely<Database>, ctx: RepoContext): Repos {
+function makeRepos(db: Kysely<Database>, ctx: RepoContext, cache: SettingsCache, txWrites?: SettingsTxWrites): Repos {
   return {
-    settings: settingsRepo(db, ctx),
+    settings: settingsRepo(db, ctx, cache, txWrites),
     progress: progressRepo(db, ctx),
     jobs: jobsRepo(db, ctx),
     sessions: sessionsRepo(db, ctx),
     rsvps: rsvpsRepo(db, ctx),
     trivia: triviaRepo(db, ctx),
+  };
+}
+
+/** The repositories of one transaction, each made when first used (most transactions use one or two). */
+function lazyRepos(db: Kysely<Database>, ctx: RepoContext, cache: SettingsCache, txWrites: SettingsTxWrites): Repos {
+  let settings: SettingsRepo | undefined;
+  let progress: ProgressRepo | undefined;
+  let jobs: JobsRepo | undefined;
+  let sessions: SessionsRepo | undefined;
+  let rsvps: RsvpsRepo | undefined;
+  let trivia: TriviaRepo | undefined;
+  return {
+    get settings() {
+      return (settings ??= settingsRepo(db, ctx, cache, txWrites));
+    },
+    get progress() {
+      return (progress ??= progressRepo(db, ctx));
+    },
+    get jobs() {
+      return (jobs ??= jobsRepo(db, ctx));
+    },
+    get sessions() {
+      return (sessions ??= sessionsRepo(db, ctx));
+    },
+    get rsvps() {
+      return (rsvps ??= rsvpsRepo(db, ctx));
+    },
+    get trivia() {
+      return (trivia ??= triviaRepo(db, ctx));
+    },
   };
 }
 
@@ -139,12 +176,21 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   logger.info({ kind: dialect, schemaVersion, latest: latestVersion }, "store open");
 
   const ctx: RepoContext = { dialect, now };
+  // settings.get is read on every interaction: cached in process, invalidated by our writes (see SettingsCache).
+  const settingsCache = new SettingsCache(opts.settingsCacheTtlMs !== undefined ? { ttlMs: opts.settingsCacheTtlMs } : {});
   let closed = false;
   const store: Store = {
     kind: dialect,
     schemaVersion,
-    ...makeRepos(db, ctx),
-    transaction: (fn) => inTransaction(db, (trx) => fn(makeRepos(trx, ctx))),
+    ...makeRepos(db, ctx, settingsCache),
+    async transaction(fn) {
+      const writes = new SettingsTxWrites(settingsCache);
+      try {
+        return await inTransaction(db, (trx) => fn(lazyRepos(trx, ctx, settingsCache, writes)));
+      } finally {
+        writes.flush();
+      }
+    },
     async healthCheck() {
       try {
         await sql`select 1`.execute(db);

@@ -49,7 +49,7 @@ import type { KnowledgeBase } from "../knowledge/base.js";
 import { PART_IDS, type Localized, type PartId } from "../knowledge/schema.js";
 import type { Logger } from "../log.js";
 import type { JobContext, JobHandler, JobOutcome } from "../scheduler/types.js";
-import { ALL_TIME, seasonKey, weekKey, type Job, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
+import { ALL_TIME, seasonKey, weekKey, type Job, type MemberAnswer, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
 import { nextCronOccurrences, validateCron, type CronErrorCode } from "../watchalong/cadence.js";
 import type { Clock } from "../watchalong/clock.js";
 import { isValidTimeZone, normalizeTimeZone } from "../watchalong/time.js";
@@ -443,6 +443,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
       };
       return tx.trivia.updateRound<RoundSettings>(round.id, { settings });
     });
+    openRounds.delete(round.id);
     if (ended) await store.jobs.cancelWhere(round.guildId, { dedupeKeyPrefix: roundJobPrefix(round.id) });
     return ended;
   }
@@ -526,35 +527,92 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
   // Answers
 
   /** Consecutive right answers of `userId` at the questions just before `index` in this round. */
-  function streakBefore(mine: readonly TriviaAnswer[], index: number): number {
-    const byIndex = new Map(mine.map((a) => [a.questionIndex, a]));
+  function streakBefore(mine: readonly MemberAnswer[], index: number): number {
     let streak = 0;
-    for (let i = index - 1; i >= 0; i--) {
-      const a = byIndex.get(i);
-      if (!a || !a.correct || a.points <= 0) break;
+    // `mine` is by question index; walk back from the question before `index` while answers are right.
+    let k = mine.length - 1;
+    while (k >= 0 && mine[k]!.questionIndex >= index) k--;
+    for (let i = index - 1; i >= 0 && k >= 0; i--, k--) {
+      const a = mine[k]!;
+      if (a.questionIndex !== i || !a.correct || a.points <= 0) break;
       streak++;
     }
     return streak;
   }
 
+  /** What an answer needs of question `index`: its id, option count and the position of the right option. */
+  function answerKey(round: TriviaRoundRow, index: number): { id: string; options: number; answer: number } | undefined {
+    const q = byId.get(round.questionIds[index] ?? "");
+    const order = round.settings.orders[index];
+    if (!q || !order || order.length !== q.options.length) return undefined;
+    return { id: q.id, options: order.length, answer: order.indexOf(q.answer) };
+  }
+
+  /**
+   * Rounds with an open question, as last read, for the answer path: during a burst of presses the round
+   * row is read once, not once a press. What a press takes from it (questions, option orders, seconds,
+   * guild, the open question and its start) does not change while the question is open, and the cached copy
+   * is never trusted alone: the guard update in the answer's transaction checks that the round is still
+   * running at that question with that start time. Any other outcome (or a failed guard) is decided again
+   * on a fresh read, so the answers are exactly those of reading the row every time.
+   */
+  const openRounds = new Map<string, TriviaRoundRow>();
+  const OPEN_ROUNDS_MAX = 1000;
+
+  function rememberOpen(round: TriviaRoundRow): void {
+    if (round.status !== "running" || round.questionStartedAt === null) {
+      openRounds.delete(round.id);
+      return;
+    }
+    if (openRounds.size >= OPEN_ROUNDS_MAX && !openRounds.has(round.id)) openRounds.delete(openRounds.keys().next().value!);
+    openRounds.set(round.id, round);
+  }
+
+  const NO_ANSWERS: readonly MemberAnswer[] = Object.freeze([]);
+
   async function answer(input: { roundId: string; questionIndex: number; choice: number; userId: string }): Promise<AnswerResult> {
     const now = clock.now();
+    const cached = openRounds.get(input.roundId);
+    if (cached) {
+      const result = await answerOpen(cached, input, now, true);
+      if (result !== null) return result;
+      openRounds.delete(input.roundId);
+    }
     const round = await getRound(input.roundId);
     if (!round) return { outcome: "unknown-round" };
     if (round.status !== "running") return { outcome: "round-over" };
+    if (input.questionIndex !== round.currentIndex || round.questionStartedAt === null) return { outcome: "not-current" };
+    rememberOpen(round);
+    return (await answerOpen(round, input, now, false))!;
+  }
+
+  /**
+   * The answer to an open question of `round` (status running, currentIndex = input.questionIndex, started).
+   * With a `cached` round, returns null for anything but a recorded or duplicate answer: the caller then
+   * decides again on a fresh read of the round.
+   */
+  async function answerOpen(
+    round: TriviaRoundRow,
+    input: { roundId: string; questionIndex: number; choice: number; userId: string },
+    now: number,
+    cached: boolean,
+  ): Promise<AnswerResult | null> {
     const index = input.questionIndex;
-    if (index !== round.currentIndex || round.questionStartedAt === null) return { outcome: "not-current" };
     const openedAt = round.questionStartedAt;
+    if (cached && (index !== round.currentIndex || openedAt === null)) return null;
+    if (openedAt === null) return { outcome: "not-current" };
     const durationMs = round.settings.seconds * 1000;
     const deadline = openedAt + durationMs;
-    if (now >= deadline) return { outcome: "time-up" };
-    const question = roundQuestion(round, index);
-    if (!question) return { outcome: "round-over" };
-    if (!Number.isInteger(input.choice) || input.choice < 0 || input.choice >= question.options.length) return { outcome: "invalid-choice" };
+    if (now >= deadline) return cached ? null : { outcome: "time-up" };
+    const question = answerKey(round, index);
+    if (!question) return cached ? null : { outcome: "round-over" };
+    if (!Number.isInteger(input.choice) || input.choice < 0 || input.choice >= question.options) return cached ? null : { outcome: "invalid-choice" };
 
-    const all = await store.trivia.answers(round.id);
-    const mine = all.filter((a) => a.userId === input.userId);
-    if (mine.some((a) => a.questionIndex === index)) return { outcome: "already-answered" };
+    // The member's earlier answers in this round (streak, first round played). Nobody has any before the
+    // first question; at a later one, all earlier answers committed before the round moved on, which
+    // happened before the round row we hold was read.
+    const mine = index === 0 ? NO_ANSWERS : await store.trivia.memberAnswers(round.id, input.userId);
+    if (mine.some((a) => a.questionIndex === index)) return cached ? null : { outcome: "already-answered" };
 
     const correct = input.choice === question.answer;
     const latencyMs = Math.max(0, now - openedAt);
@@ -562,8 +620,8 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
     const outcome = await store.transaction(async (tx): Promise<AnswerOutcome> => {
       // Touch the row under the same condition the close uses: serialises with it (row lock on PostgreSQL,
       // one writer on SQLite), so an answer is either before the close or refused.
-      const guard = await tx.trivia.updateRound(round.id, { currentIndex: index }, { status: "running", currentIndex: index });
-      if (!guard || guard.questionStartedAt !== openedAt) return "time-up";
+      const startedAt = await tx.trivia.lockQuestion(round.id, index);
+      if (startedAt !== openedAt) return "time-up";
       const r = await tx.trivia.recordAnswer({
         roundId: round.id,
         questionIndex: index,
@@ -575,25 +633,29 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
         points: scored.points,
         answeredAt: now,
         latencyMs,
+        firstInRound: mine.length === 0,
       });
       return r.recorded ? "locked-in" : "already-answered";
     });
+    if (outcome === "time-up" && cached) return null;
     if (outcome !== "locked-in") return { outcome };
 
-    // Early close: everyone who joined (answered an earlier question, or this one) has answered this question.
-    const joinedBefore = new Set(all.filter((a) => a.questionIndex < index).map((a) => a.userId));
-    const answeredNow = new Set([...all.filter((a) => a.questionIndex === index).map((a) => a.userId), input.userId]);
-    const joined = new Set([...joinedBefore, ...answeredNow]);
+    // Early close: everyone who joined (answered an earlier question, or this one) has answered this
+    // question. Counted after the commit, so answers that landed alongside this one count too. Nobody has
+    // joined before the first question, which therefore always runs its full time.
     let closesEarly = false;
-    if (joinedBefore.size > 0 && joined.size >= EARLY_CLOSE_MIN_JOINED && [...joined].every((u) => answeredNow.has(u))) {
-      closesEarly = true;
-      await store.jobs.enqueue<ClosePayload>({
-        guildId: round.guildId,
-        kind: JOB_CLOSE,
-        dueAt: now,
-        payload: { roundId: round.id, index, early: true },
-        dedupeKey: `${roundJobPrefix(round.id)}early:${index}`,
-      });
+    if (index > 0) {
+      const tally = await store.trivia.questionTally(round.id, index);
+      if (tally.joinedBefore > 0 && tally.joined >= EARLY_CLOSE_MIN_JOINED && tally.answeredNow >= tally.joined) {
+        closesEarly = true;
+        await store.jobs.enqueue<ClosePayload>({
+          guildId: round.guildId,
+          kind: JOB_CLOSE,
+          dueAt: now,
+          payload: { roundId: round.id, index, early: true },
+          dedupeKey: `${roundJobPrefix(round.id)}early:${index}`,
+        });
+      }
     }
     return { outcome, revealAt: closesEarly ? now : deadline, closesEarly };
   }
@@ -630,6 +692,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
       );
       if (!opened || opened.questionStartedAt !== ctx.now) return { type: "done" };
       round = opened;
+      rememberOpen(round);
     }
     const openedAt = round.questionStartedAt ?? ctx.now;
     const deadline = openedAt + round.settings.seconds * 1000;
@@ -728,6 +791,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
     if (!job.payload.early && ctx.now < deadline) return { type: "reschedule", at: deadline };
 
     const last = index + 1 >= round.questionIds.length;
+    openRounds.delete(roundId);
     const closed = await store.trivia.updateRound<RoundSettings>(
       roundId,
       { currentIndex: index + 1, questionStartedAt: null, ...(last ? { status: "ended" as const, endedAt: ctx.now } : {}) },

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, Row } from "../schema.js";
 import type { GuildSettings, GuildSettingsPatch, Language, SpoilerPolicy } from "../types.js";
+import { prepared } from "../prepared.js";
 import { bool, chunks, inTransaction, intBool, type RepoContext } from "./context.js";
 
 /** What a guild gets before anyone configures anything. The 001 column defaults say the same. */
@@ -50,6 +51,92 @@ function patchColumns(patch: GuildSettingsPatch) {
 }
 
 /**
+ * A small in-process cache of `settings.get` (the router reads the club's language on every interaction).
+ *
+ * - Every write through this process's repositories invalidates it (`update`, `markRemoved`, `markPresent`,
+ *   `forget`, `purgeRemovedBefore`): after the statement, and for writes inside `store.transaction`, again
+ *   after the commit. A read that overlapped a write does not fill the cache (generation check).
+ * - Reads inside a transaction bypass it (they must see the transaction's own writes, and must not publish
+ *   uncommitted ones).
+ * - Entries live `ttlMs` (30 s by default, real time): a change made by another process (a second bot on the
+ *   same PostgreSQL, the CLI) shows up within that time.
+ */
+export class SettingsCache {
+  readonly #entries = new Map<string, { value: GuildSettings; at: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+  #generation = 0;
+
+  constructor(opts: { ttlMs?: number; max?: number; now?: () => number } = {}) {
+    this.#ttlMs = opts.ttlMs ?? 30_000;
+    this.#max = opts.max ?? 10_000;
+    this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /** The cached settings (a copy), or undefined. */
+  get(guildId: string): GuildSettings | undefined {
+    const e = this.#entries.get(guildId);
+    if (!e) return undefined;
+    if (this.#now() - e.at >= this.#ttlMs) {
+      this.#entries.delete(guildId);
+      return undefined;
+    }
+    return { ...e.value };
+  }
+
+  /** Marks the start of a read: pass the result to `set`, which ignores it if a write happened since. */
+  generation(): number {
+    return this.#generation;
+  }
+
+  set(guildId: string, value: GuildSettings, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#entries.size >= this.#max && !this.#entries.has(guildId)) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(guildId, { value: { ...value }, at: this.#now() });
+  }
+
+  invalidate(guildId: string): void {
+    this.#generation++;
+    this.#entries.delete(guildId);
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/** Settings writes made inside a transaction, invalidated again once it has ended (committed or not). */
+export class SettingsTxWrites {
+  readonly #ids = new Set<string>();
+  #all = false;
+
+  constructor(readonly cache: SettingsCache) {}
+
+  /** A write in the transaction (null: any guild): forgotten now, and again by `flush`. */
+  record(guildId: string | null): void {
+    if (guildId === null) {
+      this.#all = true;
+      this.cache.clear();
+    } else {
+      this.#ids.add(guildId);
+      this.cache.invalidate(guildId);
+    }
+  }
+
+  /** Call once the transaction has ended (committed or rolled back). */
+  flush(): void {
+    if (this.#all) this.cache.clear();
+    else for (const id of this.#ids) this.cache.invalidate(id);
+  }
+}
+
+/**
  * Deletes every row of these guilds in every table. Order matters only for clarity: trivia answers go
  * with their rounds (ON DELETE CASCADE through the primary key, no scan by guild), RSVPs with their
  * sessions and series, and the explicit deletes catch anything left.
@@ -67,12 +154,36 @@ export async function deleteGuildData(trx: Transaction<Database>, guildIds: read
   }
 }
 
-export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
+const getQuery = prepared<"id", Row<"guild_settings">>((db, arg) => db.selectFrom("guild_settings").selectAll().where("guild_id", "=", arg("id")));
+
+/**
+ * `cache`: the store's settings cache (see SettingsCache); `txWrites`: set when `db` is a transaction, to
+ * invalidate what it wrote once it has ended.
+ */
+export function settingsRepo(db: Kysely<Database>, ctx: RepoContext, cache?: SettingsCache, txWrites?: SettingsTxWrites) {
+  /** After a write (or, in a transaction, also after it ends): forget the guild (null: every guild). */
+  const wrote = (guildId: string | null): void => {
+    if (txWrites) txWrites.record(guildId);
+    else if (guildId === null) cache?.clear();
+    else cache?.invalidate(guildId);
+  };
+  const useCache = cache !== undefined && !db.isTransaction;
+
   return {
-    /** The guild's settings, or the defaults (createdAt null) when nothing was stored. */
+    /**
+     * The guild's settings, or the defaults (createdAt null) when nothing was stored. Outside a transaction
+     * this may be served from the in-process cache (see SettingsCache: up to 30 s behind other processes).
+     */
     async get(guildId: string): Promise<GuildSettings> {
-      const row = await db.selectFrom("guild_settings").selectAll().where("guild_id", "=", guildId).executeTakeFirst();
-      return row ? fromRow(row) : { guildId, ...DEFAULT_SETTINGS };
+      if (useCache) {
+        const hit = cache.get(guildId);
+        if (hit) return hit;
+      }
+      const generation = cache?.generation() ?? 0;
+      const row = (await getQuery(db, ctx.dialect, { id: guildId })).rows[0];
+      const value = row ? fromRow(row) : { guildId, ...DEFAULT_SETTINGS };
+      if (useCache) cache.set(guildId, value, generation);
+      return value;
     },
 
     /** Upsert: fields absent from the patch keep their value (or default); `null` clears a nullable one. */
@@ -84,7 +195,8 @@ export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
         .values({ guild_id: guildId, ...cols, created_at: now, updated_at: now })
         .onConflict((oc) => oc.column("guild_id").doUpdateSet({ ...cols, updated_at: now }))
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirstOrThrow()
+        .finally(() => wrote(guildId));
       return fromRow(row);
     },
 
@@ -95,7 +207,8 @@ export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
         .insertInto("guild_settings")
         .values({ guild_id: guildId, removed_at: at, created_at: now, updated_at: now })
         .onConflict((oc) => oc.column("guild_id").doUpdateSet({ removed_at: at, updated_at: now }))
-        .execute();
+        .execute()
+        .finally(() => wrote(guildId));
     },
 
     /** The bot is in the guild (again): cancels a pending purge. */
@@ -105,11 +218,13 @@ export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
         .set({ removed_at: null, updated_at: ctx.now() })
         .where("guild_id", "=", guildId)
         .where("removed_at", "is not", null)
-        .execute();
+        .execute()
+        .finally(() => wrote(guildId));
     },
 
     /** Erases all data of guilds removed before `cutoff`, in one transaction; returns their ids. */
     async purgeRemovedBefore(cutoff: number): Promise<string[]> {
+      let purged = false;
       return inTransaction(db, async (trx) => {
         const rows = await trx
           .selectFrom("guild_settings")
@@ -118,14 +233,17 @@ export function settingsRepo(db: Kysely<Database>, ctx: RepoContext) {
           .where("removed_at", "<", cutoff)
           .execute();
         const ids = rows.map((r) => r.guild_id);
-        if (ids.length > 0) await deleteGuildData(trx, ids);
+        purged = ids.length > 0;
+        if (purged) await deleteGuildData(trx, ids);
         return ids;
+      }).finally(() => {
+        if (purged) wrote(null);
       });
     },
 
     /** Erases everything stored about the guild, at once. */
     async forget(guildId: string): Promise<void> {
-      await inTransaction(db, (trx) => deleteGuildData(trx, [guildId]));
+      await inTransaction(db, (trx) => deleteGuildData(trx, [guildId])).finally(() => wrote(guildId));
     },
 
     /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { defaultPeriodKeys } from "../periods.js";
+import { prepared } from "../prepared.js";
 import type { Database, Row, RowUpdate } from "../schema.js";
 import type {
   LeaderboardRow,
@@ -15,6 +16,147 @@ import type {
 import { bool, inTransaction, intBool, parseJson, toJson, type RepoContext } from "./context.js";
 
 const RUNNING = sql.lit("running");
+
+/** What `recordAnswer` may be told by a caller that already read the member's earlier answers. */
+export interface RecordAnswerInput extends NewTriviaAnswer {
+  /**
+   * Whether this is the member's first answer in the round (it counts a round played). When omitted it is
+   * read from the database; a caller that already read the member's answers of this round passes it.
+   */
+  firstInRound?: boolean;
+}
+
+/** A member's earlier answers in a round, as the answer path needs them (streak, rounds played). */
+export interface MemberAnswer {
+  questionIndex: number;
+  correct: boolean;
+  points: number;
+}
+
+/** Who has answered a round so far, around question `index` (the early-close rule). */
+export interface QuestionTally {
+  /** Members who answered a question before `index`. */
+  joinedBefore: number;
+  /** Members who answered any question up to and including `index`. */
+  joined: number;
+  /** Answers to question `index`. */
+  answeredNow: number;
+}
+
+// The answer path's statements, built once per dialect (see ../prepared.ts).
+
+const lockQuestionQuery = prepared<"id" | "index", { question_started_at: number | null }>((db, arg) =>
+  db
+    .updateTable("trivia_rounds")
+    .set({ current_index: arg("index") })
+    .where("id", "=", arg("id"))
+    .where("status", "=", RUNNING)
+    .where("current_index", "=", arg("index"))
+    .returning("question_started_at"),
+);
+
+const memberAnswersQuery = prepared<"round" | "user", { question_index: number; correct: number; points: number }>((db, arg) =>
+  db
+    .selectFrom("trivia_answers")
+    .select(["question_index", "correct", "points"])
+    .where("round_id", "=", arg("round"))
+    .where("user_id", "=", arg("user"))
+    .orderBy("question_index"),
+);
+
+const tallyQuery = prepared<"round" | "index", { joined_before: number; joined: number; answered_now: number }>((db, arg) =>
+  db
+    .selectFrom("trivia_answers")
+    .select((eb) => [
+      eb.fn.count<number>(eb.case().when("question_index", "<", arg("index")).then(eb.ref("user_id")).end()).distinct().as("joined_before"),
+      eb.fn.count<number>("user_id").distinct().as("joined"),
+      eb.fn.count<number>(eb.case().when("question_index", "=", arg("index")).then(eb.ref("user_id")).end()).as("answered_now"),
+    ])
+    .where("round_id", "=", arg("round"))
+    .where("question_index", "<=", arg("index")),
+);
+
+const earlierAnswerQuery = prepared<"round" | "user", { question_index: number }>((db, arg) =>
+  db.selectFrom("trivia_answers").select("question_index").where("round_id", "=", arg("round")).where("user_id", "=", arg("user")).limit(1),
+);
+
+type AnswerArg = "round" | "index" | "user" | "guild" | "question" | "choice" | "correct" | "points" | "at" | "latency";
+const insertAnswerQuery = prepared<AnswerArg, { round_id: string }>((db, arg) =>
+  db
+    .insertInto("trivia_answers")
+    .values({
+      round_id: arg("round"),
+      question_index: arg("index"),
+      user_id: arg("user"),
+      guild_id: arg("guild"),
+      question_id: arg("question"),
+      choice: arg("choice"),
+      correct: arg("correct"),
+      points: arg("points"),
+      answered_at: arg("at"),
+      latency_ms: arg("latency"),
+    })
+    .onConflict((oc) => oc.columns(["round_id", "question_index", "user_id"]).doNothing())
+    .returning("round_id"),
+);
+
+type ScoreArg = "guild" | "user" | "points" | "correct" | "rounds" | "now" | `key${number}`;
+/** The score upsert for `n` period keys (one statement, `n` rows), built once per `n` and dialect. */
+const scoreUpserts = new Map<number, ReturnType<typeof prepared<ScoreArg, never>>>();
+function scoreUpsertQuery(n: number) {
+  let q = scoreUpserts.get(n);
+  if (!q) {
+    q = prepared<ScoreArg, never>((db, arg) =>
+      db
+        .insertInto("trivia_scores")
+        .values(
+          Array.from({ length: n }, (_, i) => ({
+            guild_id: arg("guild"),
+            user_id: arg("user"),
+            period_key: arg(`key${i}`),
+            points: arg("points"),
+            answered: 1,
+            correct: arg("correct"),
+            current_streak: arg("correct"),
+            best_streak: arg("correct"),
+            rounds: arg("rounds"),
+            updated_at: arg("now"),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(["guild_id", "user_id", "period_key"]).doUpdateSet((eb) => {
+            const cur = eb.ref("trivia_scores.current_streak");
+            const best = eb.ref("trivia_scores.best_streak");
+            const isCorrect = eb(eb.ref("excluded.correct"), "=", 1);
+            return {
+              points: eb(eb.ref("trivia_scores.points"), "+", eb.ref("excluded.points")),
+              answered: eb(eb.ref("trivia_scores.answered"), "+", 1),
+              correct: eb(eb.ref("trivia_scores.correct"), "+", eb.ref("excluded.correct")),
+              rounds: eb(eb.ref("trivia_scores.rounds"), "+", eb.ref("excluded.rounds")),
+              current_streak: eb.case().when(isCorrect).then(eb(cur, "+", 1)).else(0).end(),
+              best_streak: eb
+                .case()
+                .when(eb.and([isCorrect, eb(eb(cur, "+", 1), ">", best)]))
+                .then(eb(cur, "+", 1))
+                .else(best)
+                .end(),
+              updated_at: eb.ref("excluded.updated_at"),
+            };
+          }),
+        ),
+    );
+    scoreUpserts.set(n, q);
+  }
+  return q;
+}
+
+/** `defaultPeriodKeys`, remembered for the last UTC hour seen: the keys change only at UTC midnights. */
+let periodKeysCache: { hour: number; keys: readonly string[] } | null = null;
+function periodKeysAt(at: number): readonly string[] {
+  const hour = Math.floor(at / 3_600_000);
+  if (periodKeysCache?.hour !== hour) periodKeysCache = { hour, keys: Object.freeze([...new Set(defaultPeriodKeys(at))]) };
+  return periodKeysCache.keys;
+}
 
 function roundFromRow<S>(r: Row<"trivia_rounds">): TriviaRound<S> {
   return {
@@ -157,77 +299,67 @@ export function triviaRepo(db: Kysely<Database>, ctx: RepoContext) {
      * Records a member's answer and credits their scores in the same transaction. A second answer to
      * the same question is ignored by the database (`recorded: false`, no exception, not counted).
      */
-    async recordAnswer(a: NewTriviaAnswer): Promise<{ recorded: boolean }> {
-      const periodKeys = [...new Set(a.periodKeys ?? defaultPeriodKeys(a.answeredAt))];
+    async recordAnswer(a: RecordAnswerInput): Promise<{ recorded: boolean }> {
+      const periodKeys = a.periodKeys ? [...new Set(a.periodKeys)] : periodKeysAt(a.answeredAt);
       return inTransaction(db, async (trx) => {
-        const earlier = await trx
-          .selectFrom("trivia_answers")
-          .select("question_index")
-          .where("round_id", "=", a.roundId)
-          .where("user_id", "=", a.userId)
-          .limit(1)
-          .executeTakeFirst();
-        const inserted = await trx
-          .insertInto("trivia_answers")
-          .values({
-            round_id: a.roundId,
-            question_index: a.questionIndex,
-            user_id: a.userId,
-            guild_id: a.guildId,
-            question_id: a.questionId,
-            choice: a.choice,
-            correct: intBool(a.correct),
-            points: a.points,
-            answered_at: a.answeredAt,
-            latency_ms: a.latencyMs,
-          })
-          .onConflict((oc) => oc.columns(["round_id", "question_index", "user_id"]).doNothing())
-          .returning("round_id")
-          .executeTakeFirst();
-        if (!inserted) return { recorded: false };
-        if (periodKeys.length === 0) return { recorded: true };
+        const firstInRound =
+          a.firstInRound ?? (await earlierAnswerQuery(trx, ctx.dialect, { round: a.roundId, user: a.userId })).rows.length === 0;
         const correct = intBool(a.correct);
-        const now = ctx.now();
-        await trx
-          .insertInto("trivia_scores")
-          .values(
-            periodKeys.map((periodKey) => ({
-              guild_id: a.guildId,
-              user_id: a.userId,
-              period_key: periodKey,
-              points: a.points,
-              answered: 1,
-              correct,
-              current_streak: correct,
-              best_streak: correct,
-              rounds: earlier ? 0 : 1,
-              updated_at: now,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.columns(["guild_id", "user_id", "period_key"]).doUpdateSet((eb) => {
-              const cur = eb.ref("trivia_scores.current_streak");
-              const best = eb.ref("trivia_scores.best_streak");
-              const isCorrect = eb(eb.ref("excluded.correct"), "=", 1);
-              return {
-                points: eb(eb.ref("trivia_scores.points"), "+", eb.ref("excluded.points")),
-                answered: eb(eb.ref("trivia_scores.answered"), "+", 1),
-                correct: eb(eb.ref("trivia_scores.correct"), "+", eb.ref("excluded.correct")),
-                rounds: eb(eb.ref("trivia_scores.rounds"), "+", eb.ref("excluded.rounds")),
-                current_streak: eb.case().when(isCorrect).then(eb(cur, "+", 1)).else(0).end(),
-                best_streak: eb
-                  .case()
-                  .when(eb.and([isCorrect, eb(eb(cur, "+", 1), ">", best)]))
-                  .then(eb(cur, "+", 1))
-                  .else(best)
-                  .end(),
-                updated_at: eb.ref("excluded.updated_at"),
-              };
-            }),
-          )
-          .execute();
+        const inserted = await insertAnswerQuery(trx, ctx.dialect, {
+          round: a.roundId,
+          index: a.questionIndex,
+          user: a.userId,
+          guild: a.guildId,
+          question: a.questionId,
+          choice: a.choice,
+          correct,
+          points: a.points,
+          at: a.answeredAt,
+          latency: a.latencyMs,
+        });
+        if (inserted.rows.length === 0) return { recorded: false };
+        if (periodKeys.length === 0) return { recorded: true };
+        const args: Record<ScoreArg, unknown> = {
+          guild: a.guildId,
+          user: a.userId,
+          points: a.points,
+          correct,
+          rounds: firstInRound ? 1 : 0,
+          now: ctx.now(),
+        };
+        for (let i = 0; i < periodKeys.length; i++) args[`key${i}`] = periodKeys[i];
+        await scoreUpsertQuery(periodKeys.length)(trx, ctx.dialect, args);
         return { recorded: true };
       });
+    },
+
+    /**
+     * The guard of an answer, run first in its transaction: touches the round row under the condition the
+     * close uses (running, at question `index`), so the answer serialises with the close (row lock on
+     * PostgreSQL, one writer on SQLite). Returns the question's start time, or `undefined` when the round
+     * is no longer running at that question.
+     */
+    async lockQuestion(roundId: string, index: number): Promise<number | null | undefined> {
+      const r = await lockQuestionQuery(db, ctx.dialect, { id: roundId, index });
+      const row = r.rows[0];
+      return row ? row.question_started_at : undefined;
+    },
+
+    /** One member's answers in a round, by question. */
+    async memberAnswers(roundId: string, userId: string): Promise<MemberAnswer[]> {
+      const r = await memberAnswersQuery(db, ctx.dialect, { round: roundId, user: userId });
+      return r.rows.map((x) => ({ questionIndex: x.question_index, correct: bool(x.correct), points: x.points }));
+    },
+
+    /** Counts for the early-close rule at question `index` (one aggregate over the round's answers). */
+    async questionTally(roundId: string, index: number): Promise<QuestionTally> {
+      const r = await tallyQuery(db, ctx.dialect, { round: roundId, index });
+      const row = r.rows[0];
+      return {
+        joinedBefore: Number(row?.joined_before ?? 0),
+        joined: Number(row?.joined ?? 0),
+        answeredNow: Number(row?.answered_now ?? 0),
+      };
     },
 
     /** Answers of a round (optionally one question), in answer order. */

@@ -153,6 +153,59 @@ export function defineStoreSuite(backend: Backend): void {
     });
   });
 
+  describe("settings cache", () => {
+    it("our writes show at once; another process's show once the cached value expires", async () => {
+      const other = await openStore(fresh.url, { ...fresh.opts, clock });
+      const uncached = await openStore(fresh.url, { ...fresh.opts, clock, settingsCacheTtlMs: 0 });
+      try {
+        expect((await store.settings.get("g1")).language).toBe("auto"); // cached (a guild with no row too)
+        await other.settings.update("g1", { language: "zh-CN" });
+        expect((await store.settings.get("g1")).language).toBe("auto"); // another process: not yet
+        expect((await uncached.settings.get("g1")).language).toBe("zh-CN");
+        await store.settings.update("g1", { timezone: "Asia/Shanghai" });
+        expect(await store.settings.get("g1")).toMatchObject({ language: "zh-CN", timezone: "Asia/Shanghai" });
+
+        await store.settings.markRemoved("g1", now);
+        expect((await store.settings.get("g1")).removedAt).toBe(now);
+        await store.settings.markPresent("g1");
+        expect((await store.settings.get("g1")).removedAt).toBeNull();
+        await store.settings.markRemoved("g1", now - 10);
+        expect((await store.settings.get("g1")).removedAt).toBe(now - 10);
+        expect(await store.settings.purgeRemovedBefore(now)).toEqual(["g1"]);
+        expect((await store.settings.get("g1")).createdAt).toBeNull();
+        await store.settings.update("g2", { language: "en" });
+        expect((await store.settings.get("g2")).language).toBe("en");
+        await store.settings.forget("g2");
+        expect((await store.settings.get("g2")).language).toBe("auto");
+      } finally {
+        await other.close();
+        await uncached.close();
+      }
+    });
+
+    it("transactions: read their own writes, publish them on commit only, and a copy is handed out", async () => {
+      await store.settings.update("g1", { language: "en" });
+      expect((await store.settings.get("g1")).language).toBe("en");
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.settings.update("g1", { language: "zh-CN" });
+          expect((await tx.settings.get("g1")).language).toBe("zh-CN");
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect((await store.settings.get("g1")).language).toBe("en");
+      await store.transaction(async (tx) => {
+        await tx.settings.update("g1", { language: "zh-CN" });
+        await tx.settings.forget("g3");
+      });
+      expect((await store.settings.get("g1")).language).toBe("zh-CN");
+
+      const got = await store.settings.get("g1");
+      got.language = "en";
+      expect((await store.settings.get("g1")).language).toBe("zh-CN");
+    });
+  });
+
   describe("progress", () => {
     it("marks once, lists, unmarks, clears", async () => {
       expect(await store.progress.markWatched("g1", "rust", 10)).toBe(true);
@@ -452,6 +505,41 @@ export function defineStoreSuite(backend: Backend): void {
       expect(await store.trivia.leaderboard("g1", "week:1999-W01")).toEqual([]);
       expect(await store.trivia.leaderboardSize("g1", "all")).toBe(6);
       expect((await store.trivia.stats("g1", "e", ["all"]))[0]?.rank).toBe(2);
+    });
+
+    it("the answer path: lockQuestion guards, memberAnswers and questionTally read, firstInRound counts rounds", async () => {
+      const r = await store.trivia.createRound({ guildId: "g1", channelId: "c1", startedBy: "u", questionIds: ["a", "b", "c"], questionStartedAt: 500 });
+      if (!r.created) throw new Error("round");
+      const id = r.round.id;
+      expect(await store.trivia.lockQuestion(id, 0)).toBe(500);
+      expect(await store.trivia.lockQuestion(id, 1)).toBeUndefined();
+      expect(await store.trivia.lockQuestion("nosuch", 0)).toBeUndefined();
+      expect(await store.trivia.questionTally(id, 0)).toEqual({ joinedBefore: 0, joined: 0, answeredNow: 0 });
+
+      await store.trivia.recordAnswer({ ...answer(id, "u1", 0, true, 10), firstInRound: true });
+      await store.trivia.recordAnswer({ ...answer(id, "u2", 0, false, 0), firstInRound: true });
+      await store.trivia.updateRound(id, { currentIndex: 1, questionStartedAt: null }, { currentIndex: 0 });
+      expect(await store.trivia.lockQuestion(id, 1)).toBeNull(); // at question 1, not started
+      expect(await store.trivia.lockQuestion(id, 0)).toBeUndefined();
+      await store.trivia.recordAnswer({ ...answer(id, "u1", 1, true, 12), firstInRound: false });
+      await store.trivia.recordAnswer({ ...answer(id, "u3", 1, true, 9), firstInRound: true });
+      expect(await store.trivia.recordAnswer({ ...answer(id, "u3", 1, true, 9), firstInRound: true })).toEqual({ recorded: false });
+
+      expect(await store.trivia.memberAnswers(id, "u1")).toEqual([
+        { questionIndex: 0, correct: true, points: 10 },
+        { questionIndex: 1, correct: true, points: 12 },
+      ]);
+      expect(await store.trivia.memberAnswers(id, "nobody")).toEqual([]);
+      // Before question 1: u1, u2 joined; up to it: u1, u2, u3; at it: u1, u3.
+      expect(await store.trivia.questionTally(id, 1)).toEqual({ joinedBefore: 2, joined: 3, answeredNow: 2 });
+      expect(await store.trivia.questionTally(id, 0)).toEqual({ joinedBefore: 0, joined: 2, answeredNow: 2 });
+
+      const stats = async (u: string) => (await store.trivia.stats("g1", u, ["all"]))[0];
+      expect(await stats("u1")).toMatchObject({ points: 22, answered: 2, correct: 2, currentStreak: 2, bestStreak: 2, rounds: 1 });
+      expect(await stats("u3")).toMatchObject({ points: 9, answered: 1, rounds: 1 });
+      // Without firstInRound, the repository looks for itself.
+      await store.trivia.recordAnswer(answer(id, "u2", 1, true, 5));
+      expect(await stats("u2")).toMatchObject({ points: 5, answered: 2, correct: 1, currentStreak: 1, rounds: 1 });
     });
 
     it("answers are deleted with their round", async () => {

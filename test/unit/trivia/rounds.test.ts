@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AnnounceError } from "../../../src/announcer.js";
 import { isSpoiler, loadTriviaBank } from "../../../src/trivia/bank.js";
+import { scoreAnswer } from "../../../src/trivia/scoring.js";
 import { JOB_SCHEDULED, startRoundAfterPart, triviaJobHandlers, type TriviaRoundRow } from "../../../src/trivia/rounds.js";
 import { CHANNEL, GUILD, OTHER_CHANNEL, T0, rightChoice, smallBank, world, type World } from "./rounds-harness.js";
 
@@ -181,6 +182,72 @@ describe("a full round", () => {
     ]);
     const week = await w.store.trivia.leaderboard(GUILD, w.service.periodKey("week"));
     expect(week).toHaveLength(2);
+  });
+});
+
+describe("the answer path's shortcuts change nothing", () => {
+  it("streaks, points and rounds played stay exact over several questions (scores equal the replayed standings)", async () => {
+    w = await world();
+    const started = await startRound({ questions: 3 });
+    let r = await openNext(started.id);
+    const pattern: Record<string, boolean[]> = { [ALICE]: [true, true, true], [BOB]: [true, false, true], [CAROL]: [false, true, true] };
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) r = await openNext(r.id);
+      const right = rightChoice(r, w.deps.bank, i);
+      for (const [k, [user, answers]] of Object.entries(pattern).entries()) {
+        expect((await pressAt(r, user, 1000 + k * 1500 + i * 100, answers[i] ? right : wrong(right))).outcome).toBe("locked-in");
+        expect((await pressAt(r, user, 1200 + k * 1500, right)).outcome).toBe("already-answered");
+      }
+      await toDeadline(r);
+    }
+    const result = await w.service.standings(r.id);
+    for (const user of [ALICE, BOB, CAROL]) {
+      const [all] = await w.store.trivia.stats(GUILD, user, ["all"]);
+      const standing = result?.standings.find((s) => s.userId === user);
+      expect(all).toMatchObject({ answered: 3, rounds: 1, points: standing?.points });
+    }
+    const [alice] = await w.store.trivia.stats(GUILD, ALICE, ["all"]);
+    expect(alice).toMatchObject({ correct: 3, currentStreak: 3, bestStreak: 3 });
+  });
+
+  it("a round changed behind this service's back is read again: closed, advanced or ended", async () => {
+    w = await world();
+    const started = await startRound({ questions: 3 });
+    const r = await openNext(started.id);
+    const a = w.service;
+    const c1 = rightChoice(r, w.deps.bank, 0);
+    expect((await pressAt(r, ALICE, 1000, c1)).outcome).toBe("locked-in"); // `a` now holds the open round
+
+    // Another instance closes question 1 and opens question 2 (its jobs, its own service).
+    w.restart();
+    await toDeadline(r);
+    const r2 = await openNext(r.id);
+    expect((await a.answer({ roundId: r.id, questionIndex: 0, choice: c1, userId: BOB })).outcome).toBe("not-current");
+    w.clock.set(r2.questionStartedAt! + 500);
+    const c2 = rightChoice(r2, w.deps.bank, 1);
+    expect(await a.answer({ roundId: r.id, questionIndex: 1, choice: c2, userId: ALICE })).toMatchObject({ outcome: "locked-in", closesEarly: false });
+    const expected = scoreAnswer({ correct: true, latencyMs: 500, durationMs: 20_000, streakBefore: 1 }).points;
+    expect((await w.store.trivia.answers(r.id, 1))[0]).toMatchObject({ userId: ALICE, points: expected });
+    // Ended elsewhere while `a` still holds the round open.
+    await w.store.trivia.updateRound(r.id, { status: "ended", endedAt: w.clock.now(), questionStartedAt: null }, { status: "running" });
+    expect((await a.answer({ roundId: r.id, questionIndex: 1, choice: c2, userId: BOB })).outcome).toBe("round-over");
+    expect(await w.store.trivia.answers(r.id, 1)).toHaveLength(1);
+  });
+
+  it("the last two members pressing together still close the question early", async () => {
+    w = await world();
+    const started = await startRound({ questions: 2 });
+    let r = await openNext(started.id);
+    await pressAt(r, ALICE, 1000, 0);
+    await pressAt(r, BOB, 1000, 1);
+    await toDeadline(r);
+    r = await openNext(r.id);
+    w.clock.set(r.questionStartedAt! + 2000);
+    const both = await Promise.all([ALICE, BOB].map((userId) => w.service.answer({ roundId: r.id, questionIndex: 1, choice: 2, userId })));
+    expect(both.map((b) => b.outcome)).toEqual(["locked-in", "locked-in"]);
+    expect(both.some((b) => b.closesEarly)).toBe(true);
+    expect(await w.runDue()).toContain("trivia:close");
+    expect((await w.round(r.id)).status).toBe("ended");
   });
 });
 
