@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
@@ -101,7 +101,7 @@ try {
     .get() as { n: number; d: number };
   db.close();
 
-  console.log(`${ROUNDS} concurrent rounds, ${results.length} presses fired within ${firedIn.toFixed(0)} ms (bot in its own process)`);
+  console.log(`${ROUNDS} concurrent rounds, ${results.length} presses fired within ${firedIn.toFixed(0)} ms (bot in its own process; machine load ${loadavg().map((x) => x.toFixed(2)).join(" ")})`);
   console.log(`  acknowledged: ${latencies.length}/${results.length}, within Discord's 3 s: ${within3s}, "locked in": ${lockedIn}`);
   console.log(`  ack latency p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1)!.toFixed(2)} ms (target p99 ≤ 50 ms) — ${percentile(latencies, 99) <= 50 ? "met" : "NOT met"}`);
   console.log(`  answers in the database: ${row.n} rows, ${row.d} distinct (member, question) — ${row.n === results.length && row.d === row.n ? "every answer recorded exactly once" : "MISMATCH"}`);
