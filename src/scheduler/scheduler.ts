@@ -329,9 +329,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         jlog.debug("job done");
         break;
       case "reschedule":
-        // Not an error: keep whatever error the job last had.
-        ok = await store.jobs.retryAt(job.id, owner, outcome.at, job.lastError ?? "");
+        // Not an error and not an attempt: a job may wait many times (a long pause) without being given up.
+        ok = await store.jobs.reschedule(job.id, owner, outcome.at);
         if (ok) metrics.rescheduled++;
+        // Handlers often answer after their tick re-armed the timer: a sooner due time must wake it too,
+        // or the job waits for the heartbeat (a whole second; minutes of virtual time when sped up).
+        if (ok) wake(outcome.at);
         jlog.debug({ at: outcome.at }, "job rescheduled");
         break;
       case "retry": {
@@ -342,6 +345,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const at = outcome.at ?? now + Math.max(0, backoff(job.attempts));
         ok = await store.jobs.retryAt(job.id, owner, at, outcome.error);
         if (ok) metrics.retried++;
+        if (ok) wake(at);
         jlog.warn({ error: outcome.error, at, inMs: at - now }, "job will be retried");
         break;
       }
@@ -497,11 +501,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function enqueue<P>(job: NewJob<P>): Promise<{ id: string; created: boolean }> {
     const r = await store.jobs.enqueue(job);
-    if (r.created) {
-      if (currentTick) enqueuedDuringTick = enqueuedDuringTick === null ? job.dueAt : Math.min(enqueuedDuringTick, job.dueAt);
-      arm(job.dueAt, false);
-    }
+    if (r.created) wake(job.dueAt);
     return r;
+  }
+
+  /**
+   * A job is now due at `dueAt` (enqueued, rescheduled or retried): arm the precise timer if that is
+   * sooner, and, while a tick is under way, make sure its re-arm does not forget it.
+   */
+  function wake(dueAt: number): void {
+    if (currentTick) enqueuedDuringTick = enqueuedDuringTick === null ? dueAt : Math.min(enqueuedDuringTick, dueAt);
+    arm(dueAt, false);
   }
 
   function idle(): Promise<void> {

@@ -233,6 +233,28 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
       return changed(r) > 0;
     },
 
+    /**
+     * Runs the job again at `at` without counting this run as an attempt (the handler chose to wait: a
+     * paused party, a post waiting for another). Only failures count toward giving up.
+     */
+    async reschedule(id: string, owner: string, at: number): Promise<boolean> {
+      const r = await db
+        .updateTable("jobs")
+        .set((eb) => ({
+          status: "pending",
+          due_at: at,
+          attempts: eb("attempts", "-", 1),
+          lease_owner: null,
+          lease_until: null,
+          updated_at: ctx.now(),
+        }))
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return changed(r) > 0;
+    },
+
     /** Gives up on the job for good. */
     async fail(id: string, owner: string, error: string): Promise<boolean> {
       const r = await db

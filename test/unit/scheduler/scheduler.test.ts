@@ -407,6 +407,44 @@ describe("the precise timer", () => {
     expect(s.armed()).toEqual({ at: T0 + 5000, realDelayMs: 3000 });
   });
 
+  it("does not count reschedules as attempts: a job may wait many times and still run", async () => {
+    let waits = 0;
+    const handler: JobHandler = {
+      kind: "test",
+      run: (_job, ctx) => Promise.resolve(waits++ < 20 ? { type: "reschedule", at: ctx.now } : { type: "done" }),
+    };
+    const s = h.make([handler], { maxAttempts: 3 });
+    await s.enqueue({ id: "w", guildId: "g", kind: "test", dueAt: T0 });
+    for (let i = 0; i < 25; i++) {
+      await s.tick();
+      await s.idle();
+    }
+    expect(waits).toBe(21);
+    expect((await h.store.jobs.get("w"))?.status).toBe("done");
+  });
+
+  it("re-arms for a job its handler rescheduled soon, without waiting for the heartbeat", async () => {
+    let first = true;
+    const handler: JobHandler = {
+      kind: "test",
+      run: (_job, ctx) => {
+        if (!first) return Promise.resolve({ type: "done" });
+        first = false;
+        return Promise.resolve({ type: "reschedule", at: ctx.now + 1000 });
+      },
+    };
+    const s = h.make([handler]);
+    s.start();
+    await s.idle();
+    await s.enqueue({ id: "r", guildId: "g", kind: "test", dueAt: T0 + 500 });
+    h.clock.advance(500);
+    h.timers.fireAll();
+    await until(() => !first);
+    await s.idle();
+    // The tick re-armed before the handler answered; the reschedule itself must arm the timer.
+    expect(s.armed()).toEqual({ at: T0 + 1500, realDelayMs: 1000 });
+  });
+
   it("converts virtual delays with the clock speed", async () => {
     const fast = await harness(60);
     try {
