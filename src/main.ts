@@ -18,6 +18,7 @@ import { startHealthServer } from "./health.js";
 import { KnowledgeError } from "./knowledge/load.js";
 import { defaultKnowledgeBase } from "./knowledge/base.js";
 import type { KnowledgeBase } from "./knowledge/base.js";
+import { PART_IDS, type PartId } from "./knowledge/schema.js";
 import { createLogger, type Logger } from "./log.js";
 import type { BotServices } from "./services.js";
 import { openStore, type Store } from "./store/index.js";
@@ -27,7 +28,14 @@ import cron from "node-cron";
 import { restAnnouncer } from "./discord/announcer.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { loadTriviaBank } from "./trivia/bank.js";
-import { createTriviaService } from "./trivia/rounds.js";
+import { createTriviaService, startRoundAfterPart } from "./trivia/rounds.js";
+import { reconcileScheduledEvents } from "./watchalong/reconcile.js";
+import { notifyHostOfFailure, watchJobHandlers } from "./watchalong/runner.js";
+import { createWatchService } from "./watchalong/service.js";
+
+function isPartId(value: string): value is PartId {
+  return (PART_IDS as readonly string[]).includes(value);
+}
 
 /** How long a server's data is kept after the bot is removed from it. */
 export const RETENTION_AFTER_REMOVAL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -67,14 +75,35 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
   const client = createClient(config);
   const announcer = restAnnouncer(client.rest);
-  const trivia = createTriviaService({ store, announcer, knowledge, clock, logger, bank });
-  const scheduler = createScheduler({ store, clock, logger, handlers: [...trivia.handlers] });
+  const triviaDeps = { store, announcer, knowledge, clock, logger, bank };
+  const trivia = createTriviaService(triviaDeps);
+  const watchDeps = {
+    store,
+    knowledge,
+    clock,
+    logger,
+    announcer,
+    // A club that asked for it gets a trivia round about the part it just watched.
+    onPartWatched: async (guildId: string, channelId: string, partId: string) => {
+      if (isPartId(partId)) await startRoundAfterPart(triviaDeps, { guildId, channelId, partId });
+    },
+  };
+  const scheduler = createScheduler({
+    store,
+    clock,
+    logger,
+    handlers: [...trivia.handlers, ...watchJobHandlers(watchDeps)],
+    // A job that keeps failing is given up, and the host is told (watch-along jobs; others are logged).
+    onFailed: (job, error) => notifyHostOfFailure(watchDeps, job, error),
+  });
+  const watch = createWatchService({ store, knowledge, clock, logger, enqueue: (job) => scheduler.enqueue(job) });
   const services: BotServices = {
     knowledge,
     logger,
     store,
     guilds: discordInspector(client),
     trivia,
+    watch,
     async languagePreference(guildId) {
       return guildId ? (await store.settings.get(guildId)).language : "auto";
     },
@@ -142,6 +171,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   }
   await reconcileGuilds();
   await purge();
+  // Scheduled Events changed or deleted by hand while the bot was offline: the sessions follow them.
+  try {
+    const report = await reconcileScheduledEvents({ store, announcer, knowledge, logger, enqueue: (job) => scheduler.enqueue(job) }, clock.now());
+    logger.info({ ...report }, "scheduled events reconciled");
+  } catch (error) {
+    logger.error({ err: error }, "could not reconcile scheduled events");
+  }
   // Scheduled work starts once REST has the token: what was due while the bot was down runs now,
   // under each job's catch-up rules.
   scheduler.start();

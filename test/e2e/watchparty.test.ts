@@ -1,0 +1,163 @@
+import { GuildScheduledEventStatus, type APIMessage } from "discord-api-types/v10";
+import { describe, expect, it } from "vitest";
+import { answerOf, expectNoFindings, startWorld, textOf, type World } from "./harness.js";
+
+/** The kind of a watch-along post, read from its text (English client). */
+function kindOf(m: APIMessage): string | null {
+  const text = textOf(m);
+  if (/Reminder: /.test(text)) return "reminder";
+  if (/Get ready: /.test(text)) return "get-ready";
+  if (/Press play now!/.test(text)) return "start";
+  const checkpoint = /You should be at \*\*(\d+:\d\d:\d\d)\*\*/.exec(text);
+  if (checkpoint) return `checkpoint ${checkpoint[1]}`;
+  if (/\*\*Intermission\*\*/.test(text)) return "intermission";
+  if (/Press play again now/.test(text)) return "intermission-end";
+  if (/Meal break/.test(text)) return "meal-break";
+  if (/Short break/.test(text)) return "short-break";
+  if (/That's the end of/.test(text)) return "end";
+  if (/Let's talk about/.test(text)) return "discussion";
+  if (/Paused at/.test(text)) return "paused";
+  if (/Resumed: /.test(text)) return "resumed";
+  return null;
+}
+
+/** Every watch-along post in the channel and its threads, oldest first (snowflakes grow with time). */
+function posts(world: World): { kind: string; message: APIMessage }[] {
+  const channels = [world.channelId, ...world.emu.threads(world.channelId).map((t) => t.id)];
+  return channels
+    .flatMap((c) => world.emu.messages(c))
+    .filter((m) => m.author.id === world.emu.botUserId && ((m.flags ?? 0) & 64) === 0)
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+    .map((message) => ({ kind: kindOf(message), message }))
+    .filter((p): p is { kind: string; message: APIMessage } => p.kind !== null);
+}
+
+function buttonId(m: APIMessage, label: RegExp): string {
+  const rows = (m.components ?? []) as unknown as { components?: { custom_id?: string; label?: string }[] }[];
+  const found = rows.flatMap((r) => r.components ?? []).find((c) => label.test(c.label ?? ""));
+  if (!found?.custom_id) throw new Error(`no button ${String(label)} on the message`);
+  return found.custom_id;
+}
+
+function watch(world: World, user: string, subcommand: string, options: Record<string, string | number | boolean> = {}) {
+  return world.emu.command({ user, guildId: world.guildId, channelId: world.channelId, name: "westofthetracks", group: "watchparty", subcommand, options });
+}
+
+async function waitFor(world: World, done: (kinds: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const kinds = posts(world).map((p) => p.kind);
+    if (done(kinds)) return kinds;
+    if (Date.now() > until) throw new Error(`timed out; posts so far: ${kinds.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Schedules a party as the host: preview (private), Confirm, then the public announcement. */
+async function schedule(world: World, options: Record<string, string | number | boolean>): Promise<APIMessage> {
+  const preview = await answerOf(watch(world, world.hostId, "schedule", { timezone: "UTC", ...options }));
+  expect((preview.flags ?? 0) & 64).toBe(64);
+  const confirm = world.emu.button({ user: world.hostId, message: preview, customId: buttonId(preview, /^Confirm$/) });
+  await confirm.response();
+  return world.emu.waitForMessage(world.channelId, (m) => /Going/.test(JSON.stringify(m.components ?? [])), 10_000);
+}
+
+describe("watch-along through Discord, with the bot's clock sped up", () => {
+  it("plays a whole part: RSVP, reminder pinging only who is going, the exact sequence of posts, the Scheduled Event", { timeout: 90_000 }, async () => {
+    const world = await startWorld({ env: { CLOCK_SPEED: "600" } });
+    try {
+      const announcement = await schedule(world, { part: "rails", when: "in 20 minutes" });
+      const going = world.emu.button({ user: world.memberId, message: announcement, customId: buttonId(announcement, /^Going/) });
+      await going.response();
+
+      const events = world.emu.scheduledEvents(world.guildId);
+      expect(events).toHaveLength(1);
+
+      const kinds = await waitFor(world, (k) => k.includes("discussion"), 60_000);
+      expect(kinds).toEqual([
+        "reminder",
+        "get-ready",
+        "start",
+        "checkpoint 0:30:00",
+        "checkpoint 1:00:00",
+        "checkpoint 1:30:00",
+        "checkpoint 2:00:00",
+        "end",
+        "discussion",
+      ]);
+
+      // The reminder pinged the member who said Going, and could ping nobody else.
+      const reminder = posts(world).find((p) => p.kind === "reminder")!.message;
+      const sent = await world.emu.waitForRequest((r) => r.method === "POST" && JSON.stringify(r.response ?? null).includes(reminder.id));
+      const mentions = (sent.body as { allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[] } }).allowed_mentions;
+      expect(mentions?.users).toEqual([world.memberId]);
+      expect(mentions?.parse ?? []).toEqual([]);
+      expect(mentions?.roles ?? []).toEqual([]);
+
+      // The Scheduled Event went ACTIVE at the start and COMPLETED at the end.
+      const statusChanges = world.emu.requests
+        .filter((r) => r.method === "PATCH" && r.path.includes("/scheduled-events/"))
+        .map((r) => (r.body as { status?: number }).status)
+        .filter((s) => s !== undefined);
+      expect(statusChanges).toEqual([GuildScheduledEventStatus.Active, GuildScheduledEventStatus.Completed]);
+      expect(world.emu.scheduledEvents(world.guildId)[0]!.status).toBe(GuildScheduledEventStatus.Completed);
+
+      // The club has now watched Rails.
+      expect([...(await world.bot.store.progress.watched(world.guildId))]).toEqual(["rails"]);
+      expectNoFindings(world.emu);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("pauses, resumes with every later moment shifted, and cancels with nothing posted after", { timeout: 90_000 }, async () => {
+    const world = await startWorld({ env: { CLOCK_SPEED: "600" } });
+    try {
+      await schedule(world, { part: "rails", when: "in 10 minutes" });
+      await waitFor(world, (k) => k.includes("checkpoint 0:30:00"), 30_000);
+
+      expect(textOf(await answerOf(watch(world, world.memberId, "pause")))).toMatch(/Manage Events/);
+      await answerOf(watch(world, world.hostId, "pause"));
+      await waitFor(world, (k) => k.includes("paused"), 10_000);
+      const before = posts(world).length;
+      await new Promise((r) => setTimeout(r, 4000)); // 40 virtual minutes: a checkpoint would have come
+      expect(posts(world).length).toBe(before);
+
+      await answerOf(watch(world, world.hostId, "resume"));
+      const kinds = await waitFor(world, (k) => k.includes("checkpoint 1:00:00"), 30_000);
+      // After the pause the film timeline carries on where it stopped: 1:00:00 follows 0:30:00.
+      expect(kinds.slice(kinds.indexOf("paused"))).toEqual(["paused", "resumed", "checkpoint 1:00:00"]);
+
+      const ask = await answerOf(watch(world, world.hostId, "cancel"));
+      world.emu.button({ user: world.hostId, message: ask, customId: buttonId(ask, /cancel|Cancel/) });
+      // Discord lets an ACTIVE event only be COMPLETED (not CANCELED): the live party's event ends.
+      await expect
+        .poll(() => world.emu.scheduledEvents(world.guildId)[0]?.status, { timeout: 10_000 })
+        .toBe(GuildScheduledEventStatus.Completed);
+      const after = posts(world).length;
+      await new Promise((r) => setTimeout(r, 5000)); // 50 virtual minutes: nothing more
+      expect(posts(world).length).toBe(after);
+      expectNoFindings(world.emu);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("runs a three-part marathon in order, with the festival breaks, and records every part as watched", async () => {
+    const world = await startWorld({ env: { CLOCK_SPEED: "600" } });
+    try {
+      await schedule(world, { part: "all", when: "in 30 minutes", cadence: "marathon", checkpoints: 0 });
+      const kinds = await waitFor(world, (k) => k.filter((x) => x === "discussion").length === 3, 150_000);
+      // The festival plan: Rust in two halves (its break is the part's intermission), a meal break,
+      // Remnants (an intermission near its middle), a short break, Rails.
+      const milestones = kinds.filter((k) => ["start", "end", "meal-break", "short-break", "intermission"].includes(k));
+      expect(milestones).toEqual(["start", "intermission", "end", "meal-break", "start", "intermission", "end", "short-break", "start", "end"]);
+      const starts = posts(world).filter((p) => p.kind === "start").map((p) => textOf(p.message));
+      expect(starts.map((t) => /Rust|Remnants|Rails/.exec(t)?.[0])).toEqual(["Rust", "Remnants", "Rails"]);
+      expect([...(await world.bot.store.progress.watched(world.guildId))].sort()).toEqual(["rails", "remnants", "rust"]);
+      expectNoFindings(world.emu);
+    } finally {
+      await world.close();
+    }
+  }, 180_000);
+});
