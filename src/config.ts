@@ -44,10 +44,26 @@ const fields = z.object({
     .max(10_000, "must be at most 10000")
     .optional(),
   CLOCK_EPOCH: z.coerce.number({ error: "must be milliseconds since 1970" }).int("must be a whole number").min(0).optional(),
+  SHARD_COUNT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000).optional(),
+  SHARD_IDS: z
+    .string()
+    .regex(/^\d+(\s*,\s*\d+)*$/, "must be shard numbers separated by commas, e.g. 0,1")
+    .transform((v) => v.split(",").map((x) => Number(x.trim())))
+    .optional(),
   NODE_ENV: z.string().default("development"),
 });
 
-function productionRules(env: { NODE_ENV: string; CLOCK_SPEED?: number | undefined }, ctx: z.RefinementCtx): void {
+function productionRules(
+  env: { NODE_ENV: string; CLOCK_SPEED?: number | undefined; SHARD_COUNT?: number | undefined; SHARD_IDS?: number[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (Array.isArray(env.SHARD_IDS)) {
+    if (env.SHARD_COUNT === undefined) {
+      ctx.addIssue({ code: "custom", path: ["SHARD_IDS"], message: "needs SHARD_COUNT (how many shards all processes run together)" });
+    } else if (env.SHARD_IDS.some((id) => id >= env.SHARD_COUNT!)) {
+      ctx.addIssue({ code: "custom", path: ["SHARD_IDS"], message: `must each be below SHARD_COUNT (${env.SHARD_COUNT})` });
+    }
+  }
   if (env.NODE_ENV === "production" && env.CLOCK_SPEED !== undefined && env.CLOCK_SPEED !== 1) {
     ctx.addIssue({
       code: "custom",

@@ -178,6 +178,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   } catch (error) {
     logger.error({ err: error }, "could not reconcile scheduled events");
   }
+  // SQLite means one bot process: what a killed predecessor had claimed runs again now, not after its lease.
+  if (store.kind === "sqlite") {
+    const released = await store.jobs.releaseAllLeases();
+    if (released > 0) logger.info({ released }, "resumed jobs a previous run had started");
+  }
   // Scheduled work starts once REST has the token: what was due while the bot was down runs now,
   // under each job's catch-up rules.
   scheduler.start();

@@ -6,9 +6,14 @@
 import { Client, GatewayIntentBits, Options } from "discord.js";
 import type { Config } from "../config.js";
 
-export function createClient(config: Pick<Config, "DISCORD_API_URL">): Client {
+export function createClient(config: Pick<Config, "DISCORD_API_URL" | "SHARD_COUNT" | "SHARD_IDS">): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // One process runs every shard Discord recommends ("auto"), or the shards it is given: a host with
+    // thousands of servers runs several processes on one PostgreSQL database, each with its SHARD_IDS.
+    ...(config.SHARD_COUNT !== undefined
+      ? { shardCount: config.SHARD_COUNT, shards: config.SHARD_IDS ?? [...Array(config.SHARD_COUNT).keys()] }
+      : { shards: "auto" as const }),
     rest: config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {},
     // The bot never pings by accident, even if a payload forgot to say so.
     allowedMentions: { parse: [] },

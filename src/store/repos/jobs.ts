@@ -255,6 +255,20 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
       return changed(r) > 0;
     },
 
+    /**
+     * Returns every running job to pending (their leases released). Only for a bot that is the single
+     * user of its database (SQLite): at start, jobs a killed process had claimed run again at once
+     * instead of waiting for their leases to expire. Message nonces keep a rerun from posting twice.
+     */
+    async releaseAllLeases(): Promise<number> {
+      const r = await db
+        .updateTable("jobs")
+        .set({ status: "pending", lease_owner: null, lease_until: null, updated_at: ctx.now() })
+        .where("status", "=", "running")
+        .executeTakeFirst();
+      return changed(r);
+    },
+
     /** Gives up on the job for good. */
     async fail(id: string, owner: string, error: string): Promise<boolean> {
       const r = await db

@@ -71,6 +71,13 @@ describe("config", () => {
     expect(lines.map((l) => l.split(" ")[0]).sort()).toEqual(["DATABASE_URL", "DISCORD_GUILD_ID", "HEALTH_PORT"]);
   });
 
+  it("reads shard settings and refuses inconsistent ones", () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: "4", SHARD_IDS: "0, 2" })).toMatchObject({ SHARD_COUNT: 4, SHARD_IDS: [0, 2] });
+    expect(errorLines({ DISCORD_TOKEN: TOKEN, SHARD_IDS: "0" })[0]).toMatch(/^SHARD_IDS needs SHARD_COUNT/);
+    expect(errorLines({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: "2", SHARD_IDS: "1,2" })[0]).toMatch(/^SHARD_IDS must each be below SHARD_COUNT \(2\)/);
+    expect(errorLines({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: "2", SHARD_IDS: "one" })[0]).toMatch(/^SHARD_IDS must be shard numbers/);
+  });
+
   it("lets tools run without a token when asked", () => {
     expect(loadConfig({}, { requireToken: false }).DISCORD_TOKEN).toBeUndefined();
   });

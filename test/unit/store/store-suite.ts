@@ -234,6 +234,21 @@ export function defineStoreSuite(backend: Backend): void {
   });
 
   describe("jobs", () => {
+    it("releases every lease at once (a single-process bot restarting after a crash)", async () => {
+      await store.jobs.enqueue({ id: "a", guildId: "g", kind: "k", dueAt: now });
+      await store.jobs.enqueue({ id: "b", guildId: "g", kind: "k", dueAt: now });
+      expect(await store.jobs.claimDue(now, { owner: "dead", leaseMs: 60_000, limit: 10 })).toHaveLength(2);
+      expect(await store.jobs.releaseAllLeases()).toBe(2);
+      expect((await store.jobs.claimDue(now, { owner: "alive", leaseMs: 60_000, limit: 10 })).map((j) => j.id).sort()).toEqual(["a", "b"]);
+    });
+
+    it("reschedules without counting an attempt", async () => {
+      await store.jobs.enqueue({ id: "w", guildId: "g", kind: "k", dueAt: now });
+      await store.jobs.claimDue(now, { owner: "o", leaseMs: 60_000, limit: 10 });
+      expect(await store.jobs.reschedule("w", "o", now + 5)).toBe(true);
+      expect(await store.jobs.get("w")).toMatchObject({ status: "pending", attempts: 0, dueAt: now + 5 });
+    });
+
     it("enqueue: dedupe key makes the second plan a no-op; cancel releases the key", async () => {
       const a = await store.jobs.enqueue({ guildId: "g1", kind: "reminder", dueAt: 100, payload: { sessionId: "s1", n: 1 }, dedupeKey: "s1:reminder:100" });
       expect(a.created).toBe(true);
