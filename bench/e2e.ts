@@ -1,8 +1,9 @@
 /**
  * End-to-end latency: interaction dispatch -> callback, through the local emulator, for the real bot's
- * knowledge commands and, in the same run, for a bare discord.js bot that answers `pong`. Blocks of 100
- * interactions alternate between the two so that machine noise hits both alike. Target: the bot's p99
- * within 1.5x of the bare bot's. Also prints the RSS of the bot as its own process after start.
+ * knowledge commands and, in the same run, for a bare discord.js bot that answers `pong`. Each bot runs
+ * as its own process (as in production: Discord is not in the bot's process), each against its own
+ * emulator in this process. Blocks of 100 interactions alternate between the two so that machine noise
+ * hits both alike. Target: the bot's p99 within 1.5x of the bare bot's. Also prints the bot's RSS.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -10,10 +11,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client, Events, GatewayIntentBits } from "discord.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import { startBot } from "../src/main.js";
 import { projectRoot } from "../src/paths.js";
 import { measureInteractionLatency, startEmulator, type Emulator, type InteractionHandle } from "../src/sandbox/emulator.js";
 import { percentile } from "./lib/offline.js";
@@ -29,19 +26,40 @@ async function world(emu: Emulator) {
   return { guildId: guild.id, channelId, userId: user.id };
 }
 
-async function bareBot() {
+/** Starts a bot as its own process against a fresh emulator and waits until its commands are registered. */
+async function processBot(script: string, extraEnv: Record<string, string> = {}) {
   const emu = await startEmulator({ specPath: null });
   const w = await world(emu);
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiBase } });
-  client.on(Events.InteractionCreate, (i) => {
-    if (i.isChatInputCommand()) void i.reply({ content: "pong" }).catch(() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), "wott-bench-"));
+  const child = spawn(process.execPath, [script], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH,
+      DISCORD_TOKEN: emu.token,
+      DISCORD_API_URL: emu.apiBase,
+      DATABASE_URL: `sqlite:${join(dir, "bench.sqlite")}`,
+      LOG_LEVEL: "silent",
+      ...extraEnv,
+    },
+    stdio: "ignore",
   });
-  const ready = once(client, Events.ClientReady);
-  await client.login(emu.token);
-  await ready;
-  await client.application!.commands.set([{ name: "ping", description: "Ping" }]);
-  const make = (): InteractionHandle => emu.command({ user: w.userId, guildId: w.guildId, channelId: w.channelId, name: "ping" });
-  return { emu, make, stop: async () => { await client.destroy(); await emu.close(); } };
+  for (let t = 0; emu.commands().length === 0; t++) {
+    if (t > 300 || child.exitCode !== null) throw new Error(`${script} did not start`);
+    await sleep(100);
+  }
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await once(child, "exit");
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { emu, w, child, stop };
+}
+
+async function bareBot() {
+  const bot = await processBot(join(projectRoot, "dist", "bench", "lib", "pong-bot.js"));
+  const make = (): InteractionHandle => bot.emu.command({ user: bot.w.userId, guildId: bot.w.guildId, channelId: bot.w.channelId, name: "ping" });
+  return { ...bot, make };
 }
 
 const KNOWLEDGE: { subcommand: string; options?: Record<string, string> }[] = [
@@ -55,54 +73,30 @@ const KNOWLEDGE: { subcommand: string; options?: Record<string, string> }[] = [
 ];
 
 async function ourBot() {
-  const emu = await startEmulator({ specPath: null });
-  const w = await world(emu);
-  const dir = mkdtempSync(join(tmpdir(), "wott-bench-"));
-  const config = loadConfig({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiBase, DATABASE_URL: `sqlite:${join(dir, "bench.sqlite")}`, LOG_LEVEL: "silent" });
-  const bot = await startBot({ config, logger: createLogger({ level: "silent" }) });
+  const bot = await processBot(join(projectRoot, "dist", "src", "main.js"));
   let i = 0;
   const make = (): InteractionHandle => {
     const c = KNOWLEDGE[i++ % KNOWLEDGE.length]!;
-    return emu.command({
-      user: w.userId,
-      guildId: w.guildId,
-      channelId: w.channelId,
+    return bot.emu.command({
+      user: bot.w.userId,
+      guildId: bot.w.guildId,
+      channelId: bot.w.channelId,
       locale: i % 2 === 0 ? "en-US" : "zh-CN",
       name: "westofthetracks",
       options: { subcommand: c.subcommand, ...(c.options ? { options: c.options } : {}) },
     });
   };
-  return { emu, make, stop: async () => { await bot.stop(); await emu.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { ...bot, make };
 }
 
-/** The bot as its own process (what `npm start` runs), RSS once it has connected and registered. */
-async function childRss(): Promise<number> {
-  const emu = await startEmulator({ specPath: null });
-  await world(emu);
-  const dir = mkdtempSync(join(tmpdir(), "wott-rss-"));
-  const child = spawn(process.execPath, [join(projectRoot, "dist", "src", "main.js")], {
-    cwd: projectRoot,
-    env: { ...process.env, DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiBase, DATABASE_URL: `sqlite:${join(dir, "rss.sqlite")}`, LOG_LEVEL: "silent", CLOCK_SPEED: "", HEALTH_PORT: "" },
-    stdio: "ignore",
-  });
-  try {
-    for (let t = 0; emu.commands().length === 0; t++) {
-      if (t > 300) throw new Error("the bot did not start");
-      await sleep(100);
-    }
-    await sleep(1500);
-    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-  } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
-    await emu.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 const bare = await bareBot();
 const ours = await ourBot();
+const rssAfterStart = rssMiB(ours.child.pid!);
 // Warm-up: JIT, sockets, the first compile of every route.
 await measureInteractionLatency(bare.emu, bare.make, 100);
 await measureInteractionLatency(ours.emu, ours.make, 100);
@@ -118,6 +112,7 @@ for (let done = 0; done < N; done += BLOCK) {
   failures += a.failures + b.failures;
 }
 const findings = bare.emu.findings.length + ours.emu.findings.length;
+const rssAfterBench = rssMiB(ours.child.pid!);
 await bare.stop();
 await ours.stop();
 
@@ -129,4 +124,4 @@ console.log(`End-to-end dispatch -> callback latency, ${N} interactions each, in
 console.log(`  bare discord.js bot (pong):      p50 ${percentile(b, 50).toFixed(2)}  p99 ${percentile(b, 99).toFixed(2)}  max ${b.at(-1)!.toFixed(2)}`);
 console.log(`  this bot (knowledge commands):   p50 ${percentile(o, 50).toFixed(2)}  p99 ${percentile(o, 99).toFixed(2)}  max ${o.at(-1)!.toFixed(2)}`);
 console.log(`  p99 ratio: ${ratio.toFixed(2)}x (target ≤ 1.5x) — ${ratio <= 1.5 ? "met" : "NOT met"}; failures ${failures}; emulator findings ${findings}`);
-console.log(`RSS of the bot process after start (connected, commands registered): ${(await childRss()).toFixed(1)} MiB`);
+console.log(`RSS of the bot process: ${rssAfterStart.toFixed(1)} MiB after start (connected, commands registered), ${rssAfterBench.toFixed(1)} MiB after the bench`);

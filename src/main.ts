@@ -28,6 +28,7 @@ import cron from "node-cron";
 import { restAnnouncer } from "./discord/announcer.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { loadTriviaBank } from "./trivia/bank.js";
+import { defaultAskIndex } from "./ask/default.js";
 import { createTriviaService, startRoundAfterPart } from "./trivia/rounds.js";
 import { reconcileScheduledEvents } from "./watchalong/reconcile.js";
 import { notifyHostOfFailure, watchJobHandlers } from "./watchalong/runner.js";
@@ -71,6 +72,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const clock = options.clock ?? createClock({ speed: config.CLOCK_SPEED, epoch: config.CLOCK_EPOCH, processStart: Date.now() });
   // Content is validated before anything connects: a broken data file stops the start with its path.
   const bank = loadTriviaBank();
+  defaultAskIndex();
   const store = await openStore(config.DATABASE_URL, { logger, clock: () => clock.now() });
 
   const client = createClient(config);

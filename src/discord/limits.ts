@@ -74,11 +74,27 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
   return out;
 }
 
+function withinLimits(e: APIEmbed): boolean {
+  if ((e.title?.length ?? 0) > LIMITS.title || (e.description?.length ?? 0) > LIMITS.description) return false;
+  if ((e.footer?.text.length ?? 0) > LIMITS.footer || (e.author?.name.length ?? 0) > LIMITS.author) return false;
+  const fields = e.fields ?? [];
+  if (fields.length > LIMITS.fields) return false;
+  return fields.every((f) => f.name.length > 0 && f.name.length <= LIMITS.fieldName && f.value.length > 0 && f.value.length <= LIMITS.fieldValue);
+}
+
 /**
  * Clamps a set of embeds so that together they stay within 6000 characters: fields are dropped from
- * the end first, then descriptions shortened, then whole embeds dropped.
+ * the end first, then descriptions shortened, then whole embeds dropped. Embeds already within every
+ * limit are returned as they are (no copy: replies are built on every interaction).
  */
 export function clampEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
+  if (
+    embeds.length <= LIMITS.embeds &&
+    embeds.every(withinLimits) &&
+    embeds.reduce((n, e) => n + embedTextLength(e), 0) <= LIMITS.embedTotal
+  ) {
+    return embeds as APIEmbed[];
+  }
   const out = embeds.slice(0, LIMITS.embeds).map(clampEmbed);
   const total = () => out.reduce((n, e) => n + embedTextLength(e), 0);
   for (let i = out.length - 1; i >= 0 && total() > LIMITS.embedTotal; i--) {

@@ -1,24 +1,35 @@
 /**
- * `npm run validate-data`: checks data/film (or the folder given as the first argument) and prints a
- * summary, or every problem found. Exit code 0 when valid, 1 otherwise.
+ * `npm run validate-data`: checks everything under data/ (the film, the trivia bank, the ask topics) and
+ * prints a summary, or every problem found with its file and path. Exit code 0 when valid, 1 otherwise.
+ * With a folder as the first argument, checks only that film-data folder.
  */
 import { relative, resolve } from "node:path";
+import { loadAskTopics } from "../ask/load.js";
 import { projectRoot } from "../paths.js";
+import { loadTriviaBank } from "../trivia/bank.js";
 import { KnowledgeError, defaultKnowledgeDir, describeKnowledge, formatIssue, loadKnowledge } from "./load.js";
 
 const dir = process.argv[2] ? resolve(process.argv[2]) : defaultKnowledgeDir;
 const shown = relative(projectRoot, dir) || ".";
+let failed = false;
 
-try {
-  const knowledge = loadKnowledge(dir);
-  console.log(`${shown} OK: ${describeKnowledge(knowledge)}`);
-  process.exitCode = 0;
-} catch (error) {
-  if (error instanceof KnowledgeError) {
-    console.error(`${shown}: ${error.issues.length} problem${error.issues.length === 1 ? "" : "s"}`);
-    for (const issue of error.issues) console.error(formatIssue(issue));
-  } else {
-    console.error(`${shown}: ${error instanceof Error ? error.message : String(error)}`);
+function check(name: string, run: () => string): void {
+  try {
+    console.log(`${name} OK: ${run()}`);
+  } catch (error) {
+    failed = true;
+    if (error instanceof KnowledgeError) {
+      console.error(`${name}: ${error.issues.length} problem${error.issues.length === 1 ? "" : "s"}`);
+      for (const issue of error.issues) console.error(formatIssue(issue));
+    } else {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  process.exitCode = 1;
 }
+
+check(shown, () => describeKnowledge(loadKnowledge(dir)));
+if (!process.argv[2]) {
+  check("data/trivia", () => `${loadTriviaBank().length} questions`);
+  check("data/ask", () => `${loadAskTopics().length} topics`);
+}
+process.exitCode = failed ? 1 : 0;

@@ -44,7 +44,25 @@ function personName(view: ViewContext, id: string): string {
   return person.chinese && !name.includes(person.chinese) ? `${name} (${person.chinese})` : name;
 }
 
+/**
+ * Views that depend only on the language are built once per knowledge base and language: replies are
+ * rebuilt on every interaction otherwise, and these are the largest the bot sends.
+ */
+const memo = new WeakMap<KnowledgeBase, Map<string, { embeds: APIEmbed[] }>>();
+function memoised(view: ViewContext, name: string, build: () => { embeds: APIEmbed[] }): { embeds: APIEmbed[] } {
+  let byKey = memo.get(view.kb);
+  if (!byKey) memo.set(view.kb, (byKey = new Map<string, { embeds: APIEmbed[] }>()));
+  const key = `${name}:${view.locale}`;
+  let built = byKey.get(key);
+  if (!built) byKey.set(key, (built = build()));
+  return built;
+}
+
 export function aboutView(view: ViewContext): { embeds: APIEmbed[] } {
+  return memoised(view, "about", () => buildAboutView(view));
+}
+
+function buildAboutView(view: ViewContext): { embeds: APIEmbed[] } {
   const { kb, locale, t } = view;
   const film = kb.film;
   const titles = [
@@ -112,10 +130,23 @@ export function partView(
   partId: PartId,
   ownerId: string,
 ): { embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
-  const { kb, locale, t } = view;
+  const { kb } = view;
   const part = kb.part(partId);
   if (!part) throw new Error(`unknown part ${partId}`);
   const { previous, next } = kb.neighbours(partId);
+  return {
+    embeds: memoised(view, `part:${partId}`, () => ({ embeds: [partEmbed(view, part)] })).embeds,
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [partButton(view, previous, ownerId, "prev"), partButton(view, next, ownerId, "next")],
+      },
+    ],
+  };
+}
+
+function partEmbed(view: ViewContext, part: Part): APIEmbed {
+  const { kb, locale, t } = view;
   const people = part.people.map((id) => personName(view, id));
   const places = part.places.map((id) => {
     const place = kb.place(id);
@@ -132,25 +163,20 @@ export function partView(
     ...(places.length > 0 ? [{ name: t("part.places"), value: list(view, places), inline: true }] : []),
     ...listFields(t("part.watchFor"), t("part.watchFor"), bullets(part.watchFor.map((w) => l(w, locale)))),
   ];
-  const embed: APIEmbed = {
+  return {
     title: t("part.heading", { number: part.number, title: partTitle(view, part) }),
     description: l(part.synopsis, locale),
     color: part.colour,
     fields,
     footer: footer(t, locale === "zh-CN" ? kb.film.titles.chinese : kb.film.titles.english),
   };
-  return {
-    embeds: [embed],
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [partButton(view, previous, ownerId, "prev"), partButton(view, next, ownerId, "next")],
-      },
-    ],
-  };
 }
 
 export function creditsView(view: ViewContext): { embeds: APIEmbed[] } {
+  return memoised(view, "credits", () => buildCreditsView(view));
+}
+
+function buildCreditsView(view: ViewContext): { embeds: APIEmbed[] } {
   const { kb, locale, t } = view;
   const fields = kb.credits.map((credit) => {
     const names = list(view, credit.people.map((id) => personName(view, id)));
@@ -170,6 +196,10 @@ export function creditsView(view: ViewContext): { embeds: APIEmbed[] } {
 }
 
 export function receptionView(view: ViewContext): { embeds: APIEmbed[] } {
+  return memoised(view, "reception", () => buildReceptionView(view));
+}
+
+function buildReceptionView(view: ViewContext): { embeds: APIEmbed[] } {
   const { kb, locale, t } = view;
   const r = kb.reception;
   const festivals = [...r.festivals]
@@ -201,6 +231,10 @@ export function receptionView(view: ViewContext): { embeds: APIEmbed[] } {
 }
 
 export function glossaryView(view: ViewContext, entry: GlossaryEntry): { embeds: APIEmbed[] } {
+  return memoised(view, `glossary:${entry.id}`, () => buildGlossaryView(view, entry));
+}
+
+function buildGlossaryView(view: ViewContext, entry: GlossaryEntry): { embeds: APIEmbed[] } {
   const { kb, locale, t } = view;
   const heading = [l(entry.term, locale), entry.chinese, entry.pinyin]
     .filter((x): x is string => Boolean(x))
