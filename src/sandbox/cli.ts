@@ -75,6 +75,8 @@ class Sandbox {
     readonly emu: Emulator,
     locale: string,
     private readonly print: (text: string) => void,
+    /** The bot's (possibly sped-up) clock, so "in 5 min" is shown as the bot means it. */
+    private readonly virtualNow: (realMs?: number) => number = (realMs) => realMs ?? Date.now(),
   ) {
     this.locale = locale;
     const guild = emu.createGuild({ name: "Sandbox Film Club" });
@@ -105,7 +107,7 @@ class Sandbox {
         role: (id) => world.guilds.get(guild.id)?.roles.get(id)?.name,
         user: (id) => world.users.get(id)?.username,
       },
-      now: () => Date.now(),
+      now: (postedAt) => this.virtualNow(postedAt),
       number: (messageId, customId) => {
         const key = `${messageId}|${customId}`;
         let n = this.buttonNumbers.get(key);
@@ -255,6 +257,10 @@ async function main(): Promise<number> {
   const print = (text: string) => console.log(text);
   const emu = await startEmulator({ port: args.port });
   const work = mkdtempSync(join(tmpdir(), "wott-sandbox-"));
+  // The bot's clock: with --speed, virtual now = epoch + (real now − epoch) × speed (DESIGN.md).
+  const epoch = Date.now();
+  const speed = args.speed ?? 1;
+  const virtualNow = (realMs: number = Date.now()) => epoch + (realMs - epoch) * speed;
   mkdirSync(join(projectRoot, "var"), { recursive: true });
   const logFile = join(projectRoot, "var", "sandbox-bot.log");
   const log = createWriteStream(logFile);
@@ -269,13 +275,13 @@ async function main(): Promise<number> {
     DISCORD_APPLICATION_ID: "",
     HEALTH_PORT: "",
     CLOCK_SPEED: args.speed === undefined ? "" : String(args.speed),
-    CLOCK_EPOCH: "",
+    CLOCK_EPOCH: args.speed === undefined ? "" : String(epoch),
   };
   const bot = spawn(process.execPath, [join(projectRoot, "dist", "src", "main.js")], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   bot.stdout?.pipe(log);
   bot.stderr?.pipe(log);
 
-  const sandbox = new Sandbox(emu, args.locale, print);
+  const sandbox = new Sandbox(emu, args.locale, print, virtualNow);
   const shutdown = async () => {
     if (bot.exitCode === null) {
       bot.kill("SIGTERM");

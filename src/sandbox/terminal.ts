@@ -174,7 +174,8 @@ export function completeLine(line: string, commands: readonly APIApplicationComm
 
 export interface RenderContext {
   names: { channel(id: string): string | undefined; role(id: string): string | undefined; user(id: string): string | undefined };
-  now: () => number;
+  /** "Now" for relative times: the moment the message was posted or edited (real ms) mapped to the bot's clock. */
+  now: (postedAt?: number) => number;
   /** Assigns a number to a button so a person can press it by typing it. */
   number(messageId: string, customId: string): number;
 }
@@ -187,11 +188,11 @@ function relative(ms: number, now: number): string {
 }
 
 /** Discord markup made readable in a terminal: timestamps in local time, mentions as names. */
-export function readable(text: string, ctx: RenderContext): string {
+export function readable(text: string, ctx: RenderContext, postedAt?: number): string {
   return text
     .replace(/<t:(-?\d+)(?::([tTdDfFR]))?>/g, (_, s: string, style?: string) => {
       const ms = Number(s) * 1000;
-      if (style === "R") return relative(ms, ctx.now());
+      if (style === "R") return relative(ms, ctx.now(postedAt));
       const d = new Date(ms);
       return style === "t" || style === "T" ? d.toLocaleTimeString() : d.toLocaleString();
     })
@@ -204,8 +205,11 @@ export function renderMessage(m: APIMessage, where: string, ctx: RenderContext, 
   const lines: string[] = [];
   const ephemeral = ((m.flags ?? 0) & 64) !== 0;
   lines.push(`┌ ${m.author.username} in ${where}${ephemeral ? " (only you can see this)" : ""}${edited ? " (edited)" : ""}`);
+  // Relative times read as of when the message was posted (or last edited), as its reader saw them then.
+  const stamp = m.edited_timestamp ?? m.timestamp;
+  const postedAt = stamp ? Date.parse(stamp) : undefined;
   const push = (text: string, indent = "│ ") => {
-    for (const l of readable(text, ctx).split("\n")) lines.push(indent + l);
+    for (const l of readable(text, ctx, postedAt).split("\n")) lines.push(indent + l);
   };
   if (m.content) push(m.content);
   for (const e of m.embeds ?? []) {
