@@ -84,6 +84,23 @@ describe("watch-along through Discord, with the bot's clock sped up", () => {
     }
   });
 
+  it("delays a party before it starts: every moment moves, the start says the new time", { timeout: 90_000 }, async () => {
+    const world = await startWorld({ env: { CLOCK_SPEED: "600" } });
+    try {
+      const announcement = await schedule(world, { part: "rails", runtime: 30, checkpoints: 0, when: "in 30 minutes" });
+      const planned = Number(/<t:(\d+):/.exec(textOf(announcement))?.[1]);
+      expect(planned).toBeGreaterThan(0);
+      const reply = textOf(await answerOf(watch(world, world.hostId, "delay", { minutes: 20 })));
+      expect(reply).toMatch(/Delayed 20 minutes/);
+      await waitFor(world, (k) => k.includes("start"), 30_000);
+      const start = posts(world).find((p) => p.kind === "start")!.message;
+      expect(textOf(start)).toContain(`<t:${planned + 20 * 60}:T>`);
+      expectNoFindings(world.emu);
+    } finally {
+      await world.close();
+    }
+  });
+
   it("runs a three-part marathon in order, with the festival breaks, and records every part as watched", async () => {
     const world = await startWorld({ env: { CLOCK_SPEED: "600" } });
     try {
