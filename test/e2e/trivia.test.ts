@@ -1,7 +1,9 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InteractionHandle } from "../../src/sandbox/emulator.js";
+import type { PartId } from "../../src/knowledge/schema.js";
 import { loadTriviaBank } from "../../src/trivia/bank.js";
+import { isAllowed } from "../../src/trivia/select.js";
 import { answerOf, expectNoFindings, startWorld, textOf, type World } from "./harness.js";
 
 /** The bot's clock runs 20× faster, so a 10-second question lasts half a real second. */
@@ -144,5 +146,66 @@ describe("club trivia through Discord", () => {
     const stop = world.emu.command({ user: world.hostId, guildId: world.guildId, channelId: world.channelId, name: "westofthetracks", group: "trivia", subcommand: "stop" });
     await answerOf(stop);
     expectNoFindings(world.emu);
+  });
+});
+
+describe("trivia that knows what the club has watched, and runs on a schedule", () => {
+  it("asks only general questions and about parts the club has watched (spoilers:true is unit-tested)", { timeout: 90_000 }, async () => {
+    const w = await startWorld({ env: { CLOCK_SPEED: SPEED } });
+    try {
+      await w.bot.store.progress.markWatched(w.guildId, "rust", Date.now());
+      const seen = new Set<string>();
+      const start = w.emu.command({
+        user: w.hostId,
+        guildId: w.guildId,
+        channelId: w.channelId,
+        name: "westofthetracks",
+        group: "trivia",
+        subcommand: "start",
+        options: { questions: 8, seconds: 10 },
+      });
+      await answerOf(start);
+      const asked: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const m = await w.emu.waitForMessage(w.channelId, (x) => !seen.has(x.id) && /^### /m.test(x.embeds?.[0]?.description ?? "") && /Question \d+ of 8/.test(x.embeds?.[0]?.title ?? ""), 30_000);
+        seen.add(m.id);
+        asked.push(/^### (.+)$/m.exec(m.embeds![0]!.description!)![1]!.trim());
+      }
+      const watched = new Set<PartId>(["rust"]);
+      for (const text of asked) {
+        const q = bank.find((x) => x.question.en === text)!;
+        expect(q, text).toBeDefined();
+        expect(isAllowed(q, watched, false), `${q.id} spoils an unwatched part`).toBe(true);
+      }
+      expectNoFindings(w.emu);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("starts a scheduled round at its time", { timeout: 90_000 }, async () => {
+    const w = await startWorld({ env: { CLOCK_SPEED: SPEED } });
+    try {
+      // The bot's clock starts at the harness's epoch and runs 20× faster: ten minutes from now is 30 s away.
+      const at = new Date(Date.now() + 10 * 60_000);
+      const cron = `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+      const reply = await answerOf(
+        w.emu.command({
+          user: w.hostId,
+          guildId: w.guildId,
+          channelId: w.channelId,
+          name: "westofthetracks",
+          group: "trivia",
+          subcommand: "schedule",
+          options: { cron, timezone: "UTC", questions: 1, seconds: 10 },
+        }),
+      );
+      expect(textOf(reply)).toMatch(/<t:\d+:/);
+      const question = await w.emu.waitForMessage(w.channelId, (m) => /Question 1 of 1/.test(m.embeds?.[0]?.title ?? ""), 60_000);
+      expect(answerButtons(question)).toHaveLength(4);
+      expectNoFindings(w.emu);
+    } finally {
+      await w.close();
+    }
   });
 });
