@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InteractionHandle } from "../../src/sandbox/emulator.js";
 import type { PartId } from "../../src/knowledge/schema.js";
 import { loadTriviaBank } from "../../src/trivia/bank.js";
+import { scoreAnswer } from "../../src/trivia/scoring.js";
 import { isAllowed } from "../../src/trivia/select.js";
 import { answerOf, expectNoFindings, startWorld, textOf, type World } from "./harness.js";
 
@@ -103,6 +104,25 @@ describe("club trivia through Discord", () => {
     const standings = await world.emu.waitForMessage(world.channelId, (m) => /standings|final/i.test(m.embeds?.[0]?.title ?? ""), 20_000);
     const text = textOf(standings);
     expect(text.indexOf(`<@${world.memberId}>`)).toBeGreaterThanOrEqual(0);
+
+    // Exact to the point: each member's total, recomputed from the stored answers with the scoring rules.
+    const roundId = answerButtons(q1)[0]!.custom_id.split(":")[2]!;
+    const answers = (await world.bot.store.trivia.answers(roundId)).sort((a, b) => a.questionIndex - b.questionIndex);
+    expect(answers.map((a) => [a.userId, a.questionIndex, a.correct])).toEqual([
+      [world.memberId, 0, true],
+      [world.hostId, 0, false],
+    ]);
+    for (const user of [world.memberId, world.hostId]) {
+      let streak = 0;
+      let total = 0;
+      for (const a of answers.filter((x) => x.userId === user)) {
+        const scored = scoreAnswer({ correct: a.correct, latencyMs: a.latencyMs, durationMs: 20_000, streakBefore: streak });
+        streak = scored.streakAfter;
+        total += scored.points;
+      }
+      expect(text).toContain(`<@${user}> · ${total} points`);
+    }
+    expect(text).toContain(`<@${world.hostId}> · 0 points`);
     // Standings name members but ping nobody.
     // (The emulator stores a message a moment before it records the request: wait for the record.)
     const posted = await world.emu.waitForRequest((r) => r.method === "POST" && JSON.stringify(r.response ?? null).includes(standings.id));
@@ -169,7 +189,7 @@ describe("trivia that knows what the club has watched, and runs on a schedule", 
       for (let i = 0; i < 8; i++) {
         const m = await w.emu.waitForMessage(w.channelId, (x) => !seen.has(x.id) && /^### /m.test(x.embeds?.[0]?.description ?? "") && /Question \d+ of 8/.test(x.embeds?.[0]?.title ?? ""), 30_000);
         seen.add(m.id);
-        asked.push(/^### (.+)$/m.exec(m.embeds![0]!.description!)![1]!.trim());
+        asked.push(/^### (.+)$/m.exec(m.embeds?.[0]?.description ?? "")?.[1]?.trim() ?? "");
       }
       const watched = new Set<PartId>(["rust"]);
       for (const text of asked) {
