@@ -204,7 +204,8 @@ export function announcementMessage(v: WatchView, a: AnnouncementInput): WatchMe
         description,
         color: first ? partColour(v, first.session.partId) : FILM_COLOUR,
         fields,
-        footer: watchFooter(t, a.seriesId),
+        // The ids members pass as `party:` to status, whereami, pause … (one per part).
+        footer: watchFooter(t, a.sessions.map((s) => s.session.id).join(t("list.separator")) || a.seriesId),
       },
     ],
     components: rows.slice(0, LIMITS.actionRows),
