@@ -60,14 +60,17 @@ parentPort.on("message", () => {
 });
 `;
 
-function startCheckpointer(path: string, logger: Logger, intervalMs: number): () => Promise<void> {
+function startCheckpointer(path: string, logger: Logger, intervalMs: number, onFailure: () => void): () => Promise<void> {
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
     workerData: { path, intervalMs, driver: createRequire(import.meta.url).resolve("better-sqlite3") },
   });
   worker.unref();
   worker.on("message", (m: { error?: string }) => logger.warn({ err: m.error }, "sqlite background checkpoint failed"));
-  worker.on("error", (err) => logger.error({ err }, "sqlite checkpointer stopped; falling back to auto-checkpoint"));
+  worker.on("error", (err) => {
+    onFailure();
+    logger.error({ err }, "sqlite checkpointer stopped; falling back to auto-checkpoint");
+  });
   return () =>
     new Promise<void>((resolveStop) => {
       // Held open while it stops: otherwise a process with nothing else to do would exit mid-close.
@@ -128,8 +131,14 @@ export function openSqlite(
   raw.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === "FULL" ? "FULL" : "NORMAL"}`);
   raw.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  // With the background checkpointer, commits never checkpoint themselves: SQLite's auto-checkpoint would
+  // copy the WAL back into the database inside whichever commit crosses 1,000 pages, a multi-millisecond
+  // stall on the event loop (`npm run bench:store`, busy tick p99). If the worker dies, it comes back.
   const stopCheckpointer =
-    path !== ":memory:" && !opts.readonly ? startCheckpointer(path, opts.logger, opts.checkpointIntervalMs ?? 1000) : null;
+    path !== ":memory:" && !opts.readonly
+      ? startCheckpointer(path, opts.logger, opts.checkpointIntervalMs ?? 1000, () => raw.pragma("wal_autocheckpoint = 1000"))
+      : null;
+  if (stopCheckpointer) raw.pragma("wal_autocheckpoint = 0");
   opts.logger.debug({ path, readonly: opts.readonly }, "sqlite opened");
   return {
     db,
