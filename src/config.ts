@@ -50,6 +50,8 @@ const fields = z.object({
     .regex(/^\d+(\s*,\s*\d+)*$/, "must be shard numbers separated by commas, e.g. 0,1")
     .transform((v) => v.split(",").map((x) => Number(x.trim())))
     .optional(),
+  /** SQLite durability: NORMAL survives a killed process (the default); FULL also survives power loss. */
+  SQLITE_SYNCHRONOUS: z.enum(["NORMAL", "FULL"], { error: "must be NORMAL or FULL" }).default("NORMAL"),
   NODE_ENV: z.string().default("development"),
 });
 

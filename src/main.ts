@@ -73,7 +73,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   // Content is validated before anything connects: a broken data file stops the start with its path.
   const bank = loadTriviaBank();
   defaultAskIndex();
-  const store = await openStore(config.DATABASE_URL, { logger, clock: () => clock.now() });
+  const store = await openStore(config.DATABASE_URL, { logger, clock: () => clock.now(), synchronous: config.SQLITE_SYNCHRONOUS });
 
   const client = createClient(config);
   const announcer = restAnnouncer(client.rest);

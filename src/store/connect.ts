@@ -122,13 +122,13 @@ function withStatementCache(raw: BetterSqlite3.Database, max = 256) {
  */
 export function openSqlite(
   path: string,
-  opts: { readonly: boolean; logger: Logger; checkpointIntervalMs?: number },
+  opts: { readonly: boolean; logger: Logger; checkpointIntervalMs?: number; synchronous?: "NORMAL" | "FULL" },
 ): SqliteHandle {
   if (path !== ":memory:" && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path, { readonly: opts.readonly, fileMustExist: opts.readonly });
   raw.pragma("busy_timeout = 5000");
   if (!opts.readonly) raw.pragma("journal_mode = WAL");
-  raw.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === "FULL" ? "FULL" : "NORMAL"}`);
+  raw.pragma(`synchronous = ${opts.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
   raw.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   // With the background checkpointer, commits never checkpoint themselves: SQLite's auto-checkpoint would

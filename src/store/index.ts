@@ -66,6 +66,8 @@ export interface OpenStoreOptions {
   clock?: Clock;
   /** PostgreSQL only: use this schema (search_path) instead of the user's default. Tests isolate with it. */
   schema?: string;
+  /** SQLite only: NORMAL (default; survives a killed process) or FULL (also power loss). */
+  synchronous?: "NORMAL" | "FULL";
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
   /**
@@ -139,7 +141,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   let db: Kysely<Database>;
   let shutdown: () => Promise<void>;
   if (target.kind === "sqlite") {
-    const handle = openSqlite(target.path, { readonly, logger });
+    const handle = openSqlite(target.path, { readonly, logger, ...(opts.synchronous ? { synchronous: opts.synchronous } : {}) });
     db = handle.db;
     shutdown = () => handle.close();
   } else {
