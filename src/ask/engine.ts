@@ -1,17 +1,18 @@
 /**
- * The question-answering engine: an inverted index over the curated topics (topic and single-phrasing
- * scores, intent cues, see searchTopics), a calibrated confidence, an
- * explicit out-of-scope detector, and autocomplete. Pure: no discord.js, no I/O (topics are passed in).
+ * The question-answering engine: a MiniSearch index over the curated topics, re-ranked by the closest
+ * curated phrasing and the question's intent cues, a calibrated confidence, an explicit out-of-scope
+ * detector, and autocomplete. Pure: no discord.js, no I/O (topics are passed in).
  *
  * How a question is judged:
  * 1. Cleaned: mentions, channel links, custom and Unicode emoji, markdown marks are removed. Empty →
  *    `invalid: empty`; nothing left → `invalid: no-text`; over 1,000 characters → `invalid: too-long` (we
  *    refuse rather than judge a prefix: a wall of text is not a question, and a silent cut could answer
  *    the wrong one).
- * 2. Analysed by the shared normaliser (./normalize.ts) and searched (questions field boosted most; fuzzy
- *    matching for Latin tokens of 4+ letters; prefix matching for the last token).
- * 3. Scored. Each content word weighs by its rarity (idf over topics); a word the index has never seen,
- *    even fuzzily, weighs as much as the rarest word. coverage = share of that weight the best topic
+ * 2. Spelling-corrected (./spell.ts), analysed by the shared normaliser (./normalize.ts, the same one that
+ *    analysed the topics) and searched with MiniSearch (BM25; phrasings boosted most, then keywords, then
+ *    the answer text; a prefix match for the word being typed), then re-ranked (see searchTopics).
+ * 3. Scored. Each content word weighs by its rarity (idf over topics); a word the index has never seen
+ *    (after spelling correction) weighs as much as the rarest word. coverage = share of that weight the best topic
  *    matched; margin = how far the best topic leads the second; specificity = whether a rare word matched.
  *    confidence = coverage × (0.75 + 0.25 × margin) × specificity, in [0, 1].
  * 4. Out of scope when the question names something known to be off-topic (other films, weather, food…),
@@ -19,6 +20,7 @@
  *    places, parts, festivals), or nothing matched. Otherwise `answer` above ANSWER_THRESHOLD, `unsure`
  *    (with suggestions) above UNSURE_THRESHOLD, else out of scope.
  */
+import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
 import { analyze, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
@@ -67,6 +69,19 @@ export interface Hit {
   queryTerms: string[];
 }
 
+interface TopicDoc {
+  id: number;
+  questions: string;
+  keywords: string;
+  answer: string;
+}
+
+/** A curated phrasing as the re-ranker sees it: its tokens and its weight (square root of the sum of idf²). */
+interface CuratedPhrasing {
+  tokens: ReadonlySet<string>;
+  norm: number;
+}
+
 export interface AskIndex {
   readonly topics: readonly AskTopic[];
   readonly byId: ReadonlyMap<string, AskTopic>;
@@ -74,15 +89,10 @@ export interface AskIndex {
   readonly df: ReadonlyMap<string, number>;
   readonly maxIdf: number;
   readonly phrasings: Readonly<Record<Locale, readonly Phrasing[]>>;
-  /** Token → [topic index, field boost] pairs (the best field the token occurs in for that topic). */
-  readonly postings: ReadonlyMap<string, readonly (readonly [number, number])[]>;
-  /** Token → indices of the curated phrasings (both languages) holding it. */
-  readonly phrasePostings: ReadonlyMap<string, readonly number[]>;
-  /** Topic index of each curated phrasing, and its weight (square root of the sum of its tokens' idf²). */
-  readonly phraseTopic: Int32Array;
-  readonly phraseNorm: Float64Array;
-  /** Every indexed token, sorted (for prefix matching of the word being typed). */
-  readonly vocabulary: readonly string[];
+  /** MiniSearch over the topics (fields: phrasings, keywords, answer texts; document id = topic index). */
+  readonly topicSearch: MiniSearch<TopicDoc>;
+  /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
+  readonly topicPhrasings: readonly (readonly CuratedPhrasing[])[];
   /** Spelling correction over the Latin words of the index texts. */
   readonly spell: SpellIndex;
 }
@@ -128,61 +138,80 @@ const BOOST_QUESTIONS = 3;
 const BOOST_KEYWORDS = 2;
 const BOOST_ANSWER = 1;
 
+/** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
+const INTENT_BOOST = 1.5;
+const INTENT_PENALTY = 0.6;
+/** Query-term weights: question words say little about the subject; a part's name says a lot. */
+const WEAK_FACTOR = 0.35;
+const PART_FACTOR = 2;
+/** Weight of a prefix match of the word being typed ("remn" → "remnants"). */
+const PREFIX_WEIGHT = 0.3;
+/** Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost / penalty. */
+const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
+
+/** Documents are pre-analysed by ./normalize.ts; MiniSearch sees space-joined tokens and keeps them as they are. */
+const splitTokens = (text: string): string[] => text.split(" ").filter((t) => t.length > 0);
+const keepTerm = (term: string): string => term;
+
+function termFactor(token: string): number {
+  return isWeak(token) ? WEAK_FACTOR : PART_TOKENS.has(token) ? PART_FACTOR : 1;
+}
+
 /**
- * Builds the search index: an inverted index over the topics (phrasings, keywords, answers) and over the
- * single phrasings, the spelling vocabulary and the autocomplete pool. The bench measures it.
+ * Builds the search index: a MiniSearch index over the topics (phrasings, keywords, answer texts) and one
+ * over the single curated phrasings, plus topic frequencies, the spelling vocabulary and the autocomplete
+ * pool. The bench measures it.
  */
 export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const df = new Map<string, number>();
   const wordCount = new Map<string, number>();
-  const best = new Map<string, Map<number, number>>();
   const phraseTokens: string[][] = [];
   const phraseTopicList: number[] = [];
-  const note = (token: string, topic: number, boost: number): void => {
-    let byTopic = best.get(token);
-    if (byTopic === undefined) {
-      byTopic = new Map();
-      best.set(token, byTopic);
-    }
-    const had = byTopic.get(topic);
-    if (had === undefined) df.set(token, (df.get(token) ?? 0) + 1);
-    if (had === undefined || had < boost) byTopic.set(topic, boost);
-  };
+  const topicDocs: TopicDoc[] = [];
   const countWords = (text: string): void => {
     for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
   topics.forEach((topic, ti) => {
+    const seen = new Set<string>();
+    const questionTokens: string[] = [];
     for (const q of [...topic.questions.en, ...topic.questions["zh-CN"]]) {
       const tokens = analyze(q).tokens;
-      for (const token of tokens) note(token, ti, BOOST_QUESTIONS);
+      questionTokens.push(...tokens);
+      for (const t of tokens) seen.add(t);
       phraseTokens.push(tokens);
       phraseTopicList.push(ti);
     }
-    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) for (const token of analyze(k).tokens) note(token, ti, BOOST_KEYWORDS);
+    const keywordTokens: string[] = [];
+    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) keywordTokens.push(...analyze(k).tokens);
+    const answerTokens: string[] = [];
     for (const s of [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]) {
-      for (const token of analyze(s, { segment: false }).tokens) note(token, ti, BOOST_ANSWER);
+      answerTokens.push(...analyze(s, { segment: false }).tokens);
     }
+    for (const t of [...keywordTokens, ...answerTokens]) seen.add(t);
+    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+    // Each distinct token once per field: what counts is whether a field holds a word, not how many phrasings
+    // repeat it (and indexing a third of the tokens keeps the build fast).
+    const distinct = (list: string[]): string => [...new Set(list)].join(" ");
+    topicDocs.push({ id: ti, questions: distinct(questionTokens), keywords: distinct(keywordTokens), answer: distinct(answerTokens) });
     for (const text of [...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]) countWords(text);
   });
-  const postings = new Map<string, [number, number][]>();
-  for (const [token, byTopic] of best) postings.set(token, [...byTopic]);
+  const topicSearch = new MiniSearch<TopicDoc>({
+    fields: ["questions", "keywords", "answer"],
+    tokenize: splitTokens,
+    processTerm: keepTerm,
+  });
+  topicSearch.addAll(topicDocs);
+
   const maxIdf = Math.log(1 + topics.length / 0.5);
   const idfOf = (t: string): number => {
     const n = df.get(t);
     return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
   };
-  const phrasePostings = new Map<string, number[]>();
-  const phraseNorm = new Float64Array(phraseTokens.length);
+  const topicPhrasings: CuratedPhrasing[][] = topics.map(() => []);
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
-    for (const t of tokens) {
-      const w = idfOf(t);
-      norm += w * w;
-      const list = phrasePostings.get(t);
-      if (list === undefined) phrasePostings.set(t, [pi]);
-      else list.push(pi);
-    }
-    phraseNorm[pi] = Math.sqrt(norm);
+    for (const t of tokens) norm += idfOf(t) ** 2;
+    topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens: new Set(tokens), norm: Math.sqrt(norm) });
   });
   const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
   for (const topic of topics) {
@@ -198,11 +227,8 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     df,
     maxIdf,
     phrasings,
-    postings,
-    phrasePostings,
-    phraseTopic: Int32Array.from(phraseTopicList),
-    phraseNorm,
-    vocabulary: [...df.keys()].sort(),
+    topicSearch,
+    topicPhrasings,
     spell: buildSpellIndex(wordCount),
   };
 }
@@ -212,85 +238,61 @@ function idf(index: AskIndex, token: string): number {
   return n === undefined ? index.maxIdf : Math.log(1 + index.topics.length / n);
 }
 
-/** Index tokens that start with `prefix` (at most `max`). */
-function withPrefix(index: AskIndex, prefix: string, max: number): string[] {
-  const v = index.vocabulary;
-  let lo = 0;
-  let hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((v[mid] ?? "") < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < v.length && out.length < max; i++) {
-    const t = v[i] ?? "";
-    if (!t.startsWith(prefix)) break;
-    out.push(t);
-  }
-  return out;
-}
-
-/** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
-const INTENT_BOOST = 1.5;
-const INTENT_PENALTY = 0.6;
-const WEAK_FACTOR = 0.35;
-const PREFIX_FACTOR = 0.3;
-const PART_FACTOR = 2;
-
 /**
- * Scores every topic for a set of query tokens: idf × field boost summed over matched tokens, lifted by how
- * closely the question matches the topic's single closest curated phrasing (cosine over idf weights), then
- * by the question's intent cues. Returns hits best first.
+ * Scores every topic for a set of query tokens. MiniSearch retrieves and ranks the topics (BM25 over the
+ * phrasings, keywords and answer fields, with per-term weights and a prefix match for the word being typed);
+ * the score is then lifted by how closely the question matches the topic's single closest curated phrasing
+ * (cosine over idf weights, the phrasings retrieved by the second MiniSearch index), and by the question's
+ * intent cues. Returns hits best first.
  */
 export function searchTopics(index: AskIndex, tokens: readonly string[], intents: ReadonlySet<Intent> = new Set()): Hit[] {
-  const n = index.topics.length;
-  const score = new Float64Array(n);
-  const terms: (string[] | undefined)[] = new Array<string[] | undefined>(n);
-  const dot = new Map<number, number>();
+  if (tokens.length === 0) return [];
+  const query = [...tokens];
+  const lastAt = query.length - 1;
+  const last = query[lastAt] ?? "";
+  const prefixLast = isLatinToken(last) && last.length >= 3 && !index.df.has(last);
+  const prefix = (_term: string, i: number): boolean => prefixLast && i === lastAt;
+  const boostTerm = (term: string): number => termFactor(term);
+  const found = index.topicSearch.search(query.join(" "), {
+    boost: { questions: BOOST_QUESTIONS, keywords: BOOST_KEYWORDS, answer: BOOST_ANSWER },
+    boostTerm,
+    prefix,
+    fuzzy: false,
+    weights: { fuzzy: 0, prefix: PREFIX_WEIGHT },
+    combineWith: "OR",
+  });
+  if (found.length === 0) return [];
+
+  // Re-ranking: the closest curated phrasing of each candidate topic (cosine between the question and the
+  // phrasing over idf weights) lifts its score by up to (1 + 1)², and intent cues by INTENT_BOOST /
+  // INTENT_PENALTY; a topic scoring under 1/RERANK_SPAN of the best cannot overtake it, so it is not re-ranked.
+  const weights = new Map<string, number>();
   let qnorm = 0;
-  const last = tokens[tokens.length - 1];
-  const expanded: [string, number][] = [];
-  // Question words say little about the subject; a part's name says a lot.
-  for (const t of tokens) expanded.push([t, isWeak(t) ? WEAK_FACTOR : PART_TOKENS.has(t) ? PART_FACTOR : 1]);
-  if (last !== undefined && isLatinToken(last) && last.length >= 3 && !index.df.has(last)) {
-    for (const t of withPrefix(index, last, 8)) expanded.push([t, PREFIX_FACTOR]);
-  }
-  for (const [t, factor] of expanded) {
-    const list = index.postings.get(t);
-    if (list === undefined) {
-      if (factor >= WEAK_FACTOR) qnorm += index.maxIdf * index.maxIdf * factor * factor;
-      continue;
-    }
-    const w = idf(index, t) * factor;
+  for (const t of query) {
+    const w = (index.df.has(t) ? idf(index, t) : index.maxIdf) * termFactor(t);
     qnorm += w * w;
-    for (const [topic, boost] of list) {
-      score[topic] = (score[topic] ?? 0) + w * boost;
-      const had = terms[topic];
-      if (had === undefined) terms[topic] = [t];
-      else had.push(t);
-    }
-    for (const p of index.phrasePostings.get(t) ?? []) dot.set(p, (dot.get(p) ?? 0) + w * w);
+    if (index.df.has(t)) weights.set(t, w * w);
   }
-  const closest = new Float64Array(n);
   const qlen = Math.sqrt(qnorm) || 1;
-  for (const [p, d] of dot) {
-    const topic = index.phraseTopic[p] ?? 0;
-    const cos = d / (qlen * (index.phraseNorm[p] || 1));
-    if (cos > (closest[topic] ?? 0)) closest[topic] = cos;
-  }
+  const floor = (found[0]?.score ?? 0) / RERANK_SPAN;
   const hits: Hit[] = [];
-  for (let i = 0; i < n; i++) {
-    const matched = terms[i];
-    if (matched === undefined) continue;
-    const near = 1 + (closest[i] ?? 0);
-    let s = (score[i] ?? 0) * near * near;
-    const tags = index.topics[i]?.intent;
+  for (const r of found) {
+    if (r.score < floor) break;
+    const ti = Number(r.id);
+    let closest = 0;
+    for (const p of index.topicPhrasings[ti] ?? []) {
+      let dot = 0;
+      for (const [t, w2] of weights) if (p.tokens.has(t)) dot += w2;
+      if (dot > 0) closest = Math.max(closest, dot / (qlen * (p.norm || 1)));
+    }
+    const near = 1 + Math.min(1, closest);
+    let s = r.score * near * near;
+    const tags = index.topics[ti]?.intent;
     if (intents.size > 0 && tags !== undefined && tags.length > 0) {
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id: index.topics[i]?.id ?? "", score: s, queryTerms: matched });
+    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return hits;
