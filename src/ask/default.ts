@@ -2,12 +2,15 @@
  * The process-wide ask index: loaded from data/ask and built once, at first use (like
  * `defaultKnowledgeBase()`), never per interaction.
  */
-import { buildAskIndex, type AskIndex } from "./engine.js";
+import { buildAskIndex, readingTable, type AskIndex } from "./engine.js";
 import { loadAskTopics } from "./load.js";
 
 let cached: AskIndex | undefined;
 
 export function defaultAskIndex(): AskIndex {
-  cached ??= buildAskIndex(loadAskTopics());
+  if (cached === undefined) {
+    cached = buildAskIndex(loadAskTopics());
+    readingTable(cached);
+  }
   return cached;
 }

@@ -22,11 +22,12 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
 import { buildSpellIndex, correctWord, type SpellIndex } from "./spell.js";
+import { buildReadingTable, chineseFromPinyin, correctHomophones, type ReadingTable } from "./pinyin.js";
 
 export const MAX_QUESTION_CHARS = 1000;
 export const ANSWER_THRESHOLD = 0.5;
@@ -76,9 +77,9 @@ interface TopicDoc {
   answer: string;
 }
 
-/** A curated phrasing as the re-ranker sees it: its tokens and its weight (square root of the sum of idf²). */
+/** A curated phrasing as the re-ranker sees it: its (distinct) tokens and its weight (square root of the sum of idf²). */
 interface CuratedPhrasing {
-  tokens: ReadonlySet<string>;
+  tokens: readonly string[];
   norm: number;
 }
 
@@ -93,6 +94,8 @@ export interface AskIndex {
   readonly topicSearch: MiniSearch<TopicDoc>;
   /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
   readonly topicPhrasings: readonly (readonly CuratedPhrasing[])[];
+  /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
+  readonly chineseWords: ReadonlySet<string>;
   /** Spelling correction over the Latin words of the index texts. */
   readonly spell: SpellIndex;
 }
@@ -168,6 +171,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const phraseTokens: string[][] = [];
   const phraseTopicList: number[] = [];
   const topicDocs: TopicDoc[] = [];
+  const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const countWords = (text: string): void => {
     for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
@@ -175,17 +179,22 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const seen = new Set<string>();
     const questionTokens: string[] = [];
     for (const q of [...topic.questions.en, ...topic.questions["zh-CN"]]) {
-      const tokens = analyze(q).tokens;
+      const { tokens, segments } = analyze(q, { tokensOnly: true });
+      for (const w of segments) chineseWords.add(w);
       questionTokens.push(...tokens);
       for (const t of tokens) seen.add(t);
       phraseTokens.push(tokens);
       phraseTopicList.push(ti);
     }
     const keywordTokens: string[] = [];
-    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) keywordTokens.push(...analyze(k).tokens);
+    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) {
+      const { tokens, segments } = analyze(k, { tokensOnly: true });
+      keywordTokens.push(...tokens);
+      for (const w of segments) chineseWords.add(w);
+    }
     const answerTokens: string[] = [];
     for (const s of [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]) {
-      answerTokens.push(...analyze(s, { segment: false }).tokens);
+      answerTokens.push(...analyze(s, { segment: false, tokensOnly: true }).tokens);
     }
     for (const t of [...keywordTokens, ...answerTokens]) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
@@ -211,7 +220,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
     for (const t of tokens) norm += idfOf(t) ** 2;
-    topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens: new Set(tokens), norm: Math.sqrt(norm) });
+    topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens, norm: Math.sqrt(norm) });
   });
   const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
   for (const topic of topics) {
@@ -229,8 +238,24 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     phrasings,
     topicSearch,
     topicPhrasings,
+    chineseWords,
     spell: buildSpellIndex(wordCount),
   };
+}
+
+const readingTables = new WeakMap<AskIndex, ReadingTable>();
+
+/**
+ * The reading table of an index's Chinese words (./pinyin.ts), built on first use and kept; call it ahead
+ * to take its cost (tens of ms) before the first question rather than during it.
+ */
+export function readingTable(index: AskIndex): ReadingTable {
+  let table = readingTables.get(index);
+  if (table === undefined) {
+    table = buildReadingTable(index.chineseWords, index.df);
+    readingTables.set(index, table);
+  }
+  return table;
 }
 
 function idf(index: AskIndex, token: string): number {
@@ -282,7 +307,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     let closest = 0;
     for (const p of index.topicPhrasings[ti] ?? []) {
       let dot = 0;
-      for (const [t, w2] of weights) if (p.tokens.has(t)) dot += w2;
+      for (const t of p.tokens) dot += weights.get(t) ?? 0;
       if (dot > 0) closest = Math.max(closest, dot / (qlen * (p.norm || 1)));
     }
     const near = 1 + Math.min(1, closest);
@@ -306,13 +331,28 @@ export function correctSpelling(index: AskIndex, text: string): string {
   const folded = fold(text);
   const all = folded.match(/[a-z]+/g) ?? [];
   let at = -1;
+  const known = (w: string): boolean => index.spell.count.has(w);
   return folded.replace(/[a-z]+/g, (word) => {
     at++;
-    if (word.length < 4 || index.spell.count.has(word)) return word;
-    // Spaced pinyin ("xia gang") is merged later, not corrected.
-    if (isPinyin(word) && [all[at - 1], all[at + 1]].some((w) => w !== undefined && w.length <= 6 && isPinyin(w))) return word;
+    if (known(word)) return word;
+    // Three letters: only a swap of two neighbours ("hwo" → "how", "oli" → "oil"); one edit would reach too much.
+    if (word.length === 3) return swapToKnown(word, index.spell.count) ?? word;
+    if (word.length < 4) return word;
+    // Spaced pinyin ("xia gang") is merged later, not corrected; an English word beside it ("mean") is no pinyin.
+    const pinyinNext = (w: string | undefined): boolean => w !== undefined && w.length <= 6 && isPinyin(w) && !known(w);
+    if (isPinyin(word) && (pinyinNext(all[at - 1]) || pinyinNext(all[at + 1]))) return word;
     return correctWord(index.spell, word) ?? word;
   });
+}
+
+/** The known word a three-letter word becomes by swapping two neighbouring letters (the commoner of two). */
+function swapToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  for (let i = 0; i + 1 < word.length; i++) {
+    const swapped = word.slice(0, i) + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2);
+    if (swapped !== word && (count.get(swapped) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = swapped;
+  }
+  return best;
 }
 
 /** Internal scoring, exposed for the bench and tests. */
@@ -329,8 +369,19 @@ export interface Judgement {
 
 /** Scores a cleaned question against the index. */
 export function judge(index: AskIndex, text: string): Judgement {
-  const locale: Locale = hasCjk(text) ? "zh-CN" : "en";
-  const folded = fold(text);
+  let locale: Locale = hasCjk(text) ? "zh-CN" : "en";
+  let folded = fold(text);
+  const table = (): ReadingTable => readingTable(index);
+  if (locale === "zh-CN") {
+    folded = correctHomophones(folded, (t) => index.df.has(t), table);
+  } else {
+    // Typed in toneless pinyin: add the Chinese words it spells, and answer in Chinese.
+    const spelled = chineseFromPinyin(folded, table);
+    if (spelled !== undefined && spelled.chinese.length >= 2) {
+      locale = "zh-CN";
+      folded = [...spelled.chinese, ...spelled.rest].join(" ");
+    }
+  }
   const analysis: Analysis = analyze(locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded);
   const offTopic = OFF_TOPIC.some((re) => re.test(folded));
   const intents = detectIntents(folded);

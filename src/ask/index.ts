@@ -6,6 +6,7 @@ export {
   buildAskIndex,
   searchTopics,
   correctSpelling,
+  readingTable,
   topicQuestion,
   answer,
   suggest,

@@ -49,7 +49,9 @@ const WEAK = new Set(
     "what whats which who whos whom whose when where why how many much wat waht whre wher wht " +
     "big bigger large small huge number numbers total overall whole entire roughly approximately " +
     "film movie documentary doc make made like time happen happened happens take took taken go going went come came see saw seen look say said think thought find found need use used thing things kind type sort actually exactly still " +
-    "谁 什么 哪 哪里 哪儿 哪个 哪些 哪位 哪一 怎么 怎么样 怎样 为什么 多少 几 吗 呢 吧 是不是 有没有 啥 咋 电影 片子 影片 纪录片 叫"
+    "describe explain info information detail details anything something everything talk mention mentioned curious wonder wondering " +
+    "谁 什么 哪 哪里 哪儿 哪个 哪些 哪位 哪一 怎么 怎么样 怎样 为什么 为啥 多少 几 吗 呢 吧 是不是 有没有 啥 咋 电影 片子 影片 纪录片 叫 " +
+    "没 没有 不 有 要 能 去 来 做 干 干嘛 说 讲 介绍 一些 一点 情况 问题 知道 详细"
   ).split(" "),
 );
 
@@ -158,10 +160,38 @@ alias("rust", "工厂", "第一部分", "第一部", "工厂部分", "工厂那�
 alias("remnants", "艳粉街", "艷粉街", "豔粉街", "第二部分", "第二部", "艳粉街部分", "艳粉街那部分", "part 2", "part two", "second part");
 alias("rails", "第三部分", "第三部", "铁路部分", "铁路那部分", "铁路篇", "part 3", "part three", "third part", "last part");
 
+/** The Chinese alias phrases ("铁西区", "下岗", "多长"…): words the index knows even where the segmenter splits them. */
+export const CJK_ALIAS_PHRASES: readonly string[] = [...CJK_PHRASES.keys()];
+
+/** True for a character that never forms an indexed bigram (particles, pronouns: see ZH_STOP_CHARS). */
+export function isBigramStopChar(ch: string): boolean {
+  return ZH_STOP_CHARS.has(ch);
+}
+
 const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const byLength = (a: string, b: string): number => b.length - a.length;
 const LATIN_PHRASE_RE = new RegExp(`\\b(?:${[...LATIN_PHRASES.keys()].sort(byLength).map(escape).join("|")})\\b`, "g");
-const CJK_PHRASE_RE = new RegExp([...CJK_PHRASES.keys()].sort(byLength).map(escape).join("|"), "gu");
+/** Chinese alias phrases by first character, longest first (a scan is much cheaper than one big alternation). */
+const CJK_PHRASES_BY_FIRST = new Map<string, string[]>();
+for (const p of [...CJK_PHRASES.keys()].sort(byLength)) {
+  const first = p.charAt(0);
+  CJK_PHRASES_BY_FIRST.set(first, [...(CJK_PHRASES_BY_FIRST.get(first) ?? []), p]);
+}
+
+/** Leftmost-longest, non-overlapping alias phrases in a Chinese run: [start, phrase] pairs. */
+function cjkPhrasesIn(run: string): [number, string][] {
+  const found: [number, string][] = [];
+  let i = 0;
+  while (i < run.length) {
+    const phrase = CJK_PHRASES_BY_FIRST.get(run.charAt(i))?.find((p) => run.startsWith(p, i));
+    if (phrase === undefined) i++;
+    else {
+      found.push([i, phrase]);
+      i += phrase.length;
+    }
+  }
+  return found;
+}
 
 const PINYIN_SYLLABLE = "(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouv]+(?:ng|n|r)?";
 const PINYIN_WORD = new RegExp(`^(?:${PINYIN_SYLLABLE})+$`);
@@ -215,6 +245,8 @@ export interface Analysis {
   readonly units: Unit[];
   /** Canonical tokens added by aliases and pinyin merges. */
   readonly extras: string[];
+  /** The Chinese words the segmenter found (stop words left out). */
+  readonly segments: string[];
 }
 
 function addUnique(list: string[], seen: Set<string>, token: string): void {
@@ -232,6 +264,8 @@ export function latinWords(folded: string): string[] {
 export interface AnalyzeOptions {
   /** Run the Chinese word segmenter (default true). Long answer texts are indexed with bigrams only. */
   segment?: boolean;
+  /** Tokens only (the index side): skip the content units a question is judged by. */
+  tokensOnly?: boolean;
 }
 
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
@@ -241,9 +275,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const seen = new Set<string>();
   const units: Unit[] = [];
   const extras: string[] = [];
+  const segments: string[] = [];
+  const judging = options.tokensOnly !== true;
 
   // Spaced pinyin merged ("tie xi qu" → "tiexiqu"), before phrases replace anything.
-  const raw = latinWords(base);
+  const raw = base.includes(" ") ? latinWords(base) : [];
   for (let i = 0; i < raw.length; i++) {
     if (!isPinyin(raw[i] ?? "")) continue;
     let merged = raw[i] ?? "";
@@ -261,25 +297,26 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (EN_STOP.has(word)) continue;
     const token = canonical(word);
     addUnique(tokens, seen, token);
-    if (!WEAK.has(word) && !WEAK.has(token)) units.push({ text: word, tokens: [token], cjk: false });
+    if (judging && !WEAK.has(word) && !WEAK.has(token)) units.push({ text: word, tokens: [token], cjk: false });
   }
 
   // Chinese runs: phrase aliases, segmenter words outside them, bigrams.
   for (const run of folded.match(CJK_RUN) ?? []) {
-    const covered = new Uint8Array(run.length);
-    for (const m of run.matchAll(CJK_PHRASE_RE)) {
-      covered.fill(1, m.index, m.index + m[0].length);
-      for (const canon of CJK_PHRASES.get(m[0]) ?? []) {
+    const covered = judging ? new Uint8Array(run.length) : undefined;
+    for (const [at, phrase] of cjkPhrasesIn(run)) {
+      covered?.fill(1, at, at + phrase.length);
+      for (const canon of CJK_PHRASES.get(phrase) ?? []) {
         if (seen.has(canon)) continue;
         addUnique(tokens, seen, canon);
-        if (!WEAK.has(canon)) units.push({ text: m[0], tokens: [canon], cjk: true });
+        if (judging && !WEAK.has(canon)) units.push({ text: phrase, tokens: [canon], cjk: true });
       }
     }
     if (options.segment !== false) {
       for (const { segment, index } of segmenter.segment(run)) {
         if (ZH_STOP.has(segment)) continue;
         addUnique(tokens, seen, segment);
-        if (WEAK.has(segment) || covered.subarray(index, index + segment.length).every((c) => c === 1)) continue;
+        segments.push(segment);
+        if (covered === undefined || WEAK.has(segment) || covered.subarray(index, index + segment.length).every((c) => c === 1)) continue;
         const own: string[] = [segment];
         for (let i = 0; i + 1 < segment.length; i++) own.push(segment.slice(i, i + 2));
         units.push({ text: segment, tokens: own, cjk: true });
@@ -292,7 +329,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       addUnique(tokens, seen, a + b);
     }
   }
-  return { tokens, units, extras };
+  return { tokens, units, extras, segments };
 }
 
 /** The tokens alone (the MiniSearch tokenizer). */
@@ -302,7 +339,12 @@ export function tokenize(text: string): string[] {
 
 /** True for a word that reads as pinyin (one or more syllables, no tones). */
 export function isPinyin(word: string): boolean {
-  return word.length >= 2 && word.length <= 7 && !EN_STOP.has(word) && PINYIN_WORD.test(word);
+  return word.length >= 2 && !EN_STOP.has(word) && readsAsPinyin(word);
+}
+
+/** True for a word spelled as one or more toneless pinyin syllables, English function words included ("you", "me"). */
+export function readsAsPinyin(word: string): boolean {
+  return word.length >= 1 && word.length <= 7 && PINYIN_WORD.test(word);
 }
 
 /** True for a token made of Latin letters or digits (fuzzy and prefix matching apply to those only). */

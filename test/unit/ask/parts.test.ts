@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildSpellIndex, correctWord, detectIntents, editDistance, evalSet, fold, loadAskTopics } from "../../../src/ask/index.js";
@@ -45,10 +45,17 @@ describe("intent cues", () => {
   });
 });
 
+const fixtures = join(projectRoot, "test", "fixtures");
+/** Every eval set: the tuning set with its held-out items, and the two blind sets (see bench/ask.ts). */
+const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
+
 describe("eval set honesty", () => {
-  it("no eval question is copied verbatim into the topics' phrasings", () => {
-    const items = evalSet.parse(JSON.parse(readFileSync(join(projectRoot, "test", "fixtures", "ask-eval.json"), "utf8")));
-    const key = (s: string) => fold(s).replace(/[?!.,;:?!。,;:]/g, "").replace(/'/g, " ").trim();
+  it("finds the three eval sets", () => {
+    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-fresh.json", "ask-eval.json"]);
+  });
+  it.each(EVAL_FILES)("no question of %s is copied verbatim into the topics' phrasings", (file) => {
+    const items = evalSet.parse(JSON.parse(readFileSync(join(fixtures, file), "utf8")));
+    const key = (s: string) => fold(s).replace(/[?!.,;:?!。,;:]/g, "").replace(/'/g, " ").replace(/\s+/g, " ").trim();
     const phrasings = new Set(loadAskTopics().flatMap((t) => [...t.questions.en, ...t.questions["zh-CN"]].map(key)));
     expect(items.filter((i) => phrasings.has(key(i.q))).map((i) => i.q)).toEqual([]);
   });

@@ -1,0 +1,140 @@
+/**
+ * Pinyin for `ask`, by pinyin-pro: two things Chinese-speaking members do that the word index alone
+ * cannot follow.
+ *
+ * - Input-method slips: a pinyin keyboard offers homophones, so "鹿特丹" comes out as "鹿特单", "上映" as
+ *   "上应", "纪录片" as "记录片". A run of 2–4 characters the index has never seen is replaced by the
+ *   index word that reads the same (toneless) and shares a character in the same place with it.
+ * - Questions typed in toneless pinyin ("tie xi qu shi shen me yi si"): runs of 1–4 typed words are
+ *   matched, longest first, against the readings of the index's Chinese words, and the Chinese words
+ *   found are added to the question.
+ *
+ * The reading table covers the index's Chinese tokens of two characters or more. It is built on first
+ * use (a question with an unknown Chinese run, or one typed in pinyin), not with the index, and kept per
+ * index. Pure: no I/O.
+ */
+import { pinyin } from "pinyin-pro";
+import { isBigramStopChar, readsAsPinyin } from "./normalize.js";
+
+const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const MAX_WORD = 4;
+
+/** Toneless reading of a Chinese text, one syllable per character ("铁西区" → ["tie", "xi", "qu"]). */
+export function readingOf(text: string): string[] {
+  return pinyin(text, { toneType: "none", type: "array", v: true }).map((s) => s.toLowerCase());
+}
+
+export interface ReadingTable {
+  /** Joined toneless reading → the index words that read so, most frequent first ("lutedan" → ["鹿特丹"]). */
+  readonly byReading: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Builds the reading table from the index's Chinese words (segmenter words and alias phrases of two to four
+ * characters: word readings, not the readings of arbitrary bigrams across word boundaries), most frequent
+ * (by topic frequency) first.
+ */
+export function buildReadingTable(words: Iterable<string>, df: ReadonlyMap<string, number>): ReadingTable {
+  const byReading = new Map<string, string[]>();
+  for (const word of words) {
+    if (word.length < 2 || word.length > MAX_WORD || ![...word].every((c) => CJK.test(c))) continue;
+    const key = readingOf(word).join("");
+    const list = byReading.get(key);
+    if (list === undefined) byReading.set(key, [word]);
+    else if (!list.includes(word)) list.push(word);
+  }
+  for (const list of byReading.values()) list.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || (a < b ? -1 : 1));
+  return { byReading };
+}
+
+/** Same length, and at least one character equal in the same place: a homophone slip, not another word. */
+function isSlipOf(typed: string, word: string): boolean {
+  if (typed.length !== word.length || typed === word) return false;
+  for (let i = 0; i < typed.length; i++) if (typed[i] === word[i]) return true;
+  return false;
+}
+
+/** A window holds a pair of characters the index has never seen together (pairs with particles do not count). */
+function hasUnseenPair(window: string, known: (token: string) => boolean): boolean {
+  for (let i = 0; i + 1 < window.length; i++) {
+    const a = window.charAt(i);
+    const b = window.charAt(i + 1);
+    if (!isBigramStopChar(a) && !isBigramStopChar(b) && !known(a + b)) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces homophone slips in the Chinese runs of a text with the index words they were meant to be.
+ * Known runs are kept; at each place the longest window (4 down to 2 characters) decides. Only a window
+ * holding a character pair the index has never seen is a candidate: a slip makes such a pair, and ordinary
+ * words made of known pairs ("为什么") are never touched.
+ */
+export function correctHomophones(text: string, known: (token: string) => boolean, table: () => ReadingTable): string {
+  return text.replace(CJK_RUN, (run) => {
+    if (run.length < 2) return run;
+    let syllables: string[] | undefined;
+    let out = "";
+    let i = 0;
+    while (i < run.length) {
+      let step = 1;
+      let piece = run.charAt(i);
+      for (let len = Math.min(MAX_WORD, run.length - i); len >= 2; len--) {
+        const window = run.slice(i, i + len);
+        if (known(window)) {
+          step = len;
+          piece = window;
+          break;
+        }
+        if (!hasUnseenPair(window, known)) continue;
+        syllables ??= readingOf(run);
+        const candidates = table().byReading.get(syllables.slice(i, i + len).join(""));
+        const fix = candidates?.find((w) => isSlipOf(window, w));
+        if (fix !== undefined) {
+          step = len;
+          piece = fix;
+          break;
+        }
+      }
+      out += piece;
+      i += step;
+    }
+    return out;
+  });
+}
+
+/** Share of a question's words that must read as pinyin before it is treated as typed in pinyin. */
+const PINYIN_SHARE = 0.7;
+const MIN_PINYIN_WORDS = 3;
+
+/**
+ * For a question typed in toneless pinyin, the Chinese index words its words spell (longest runs of typed
+ * words first; a single typed word counts only when it spells a whole word of two characters or more, as
+ * "xiagang" does), and the words that are not pinyin (kept as typed). Undefined when the question does not
+ * read as pinyin. Pinyin words that spell nothing ("de", "you") are dropped.
+ */
+export function chineseFromPinyin(folded: string, table: () => ReadingTable): { chinese: string[]; rest: string[] } | undefined {
+  if (CJK.test(folded)) return undefined;
+  const words = folded.match(/[a-z0-9]+/g) ?? [];
+  const pinyinWords = words.filter((w) => readsAsPinyin(w));
+  if (pinyinWords.length < MIN_PINYIN_WORDS || pinyinWords.length < PINYIN_SHARE * words.length) return undefined;
+  const chinese: string[] = [];
+  const rest: string[] = [];
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i] ?? "";
+    let step = 1;
+    let hit: string | undefined;
+    for (let len = Math.min(MAX_WORD, words.length - i); len >= 1 && hit === undefined; len--) {
+      const run = words.slice(i, i + len);
+      if (!run.every((w) => readsAsPinyin(w))) continue;
+      hit = table().byReading.get(run.join(""))?.[0];
+      if (hit !== undefined) step = len;
+    }
+    if (hit !== undefined) chinese.push(hit);
+    else if (!readsAsPinyin(word)) rest.push(word);
+    i += step;
+  }
+  return { chinese, rest };
+}

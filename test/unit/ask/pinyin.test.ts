@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { answer, buildAskIndex, loadAskTopics, readingTable } from "../../../src/ask/index.js";
+import { buildReadingTable, chineseFromPinyin, correctHomophones, readingOf } from "../../../src/ask/pinyin.js";
+import type { PartId } from "../../../src/knowledge/schema.js";
+
+const words = ["鹿特丹", "上映", "纪录片", "铁西区", "什么", "意思", "多长", "王兵", "出生", "哪年", "下岗"];
+const df = new Map<string, number>(words.map((w) => [w, 1]));
+// The index also knows every pair of neighbouring characters of its words.
+for (const w of words) for (let i = 0; i + 1 < w.length; i++) df.set(w.slice(i, i + 2), 1);
+const table = buildReadingTable(words, df);
+const known = (t: string): boolean => df.has(t);
+const fix = (text: string): string => correctHomophones(text, known, () => table);
+
+describe("toneless readings", () => {
+  it("reads one syllable per character", () => {
+    expect(readingOf("铁西区")).toEqual(["tie", "xi", "qu"]);
+    expect(table.byReading.get("lutedan")).toEqual(["鹿特丹"]);
+  });
+});
+
+describe("homophone slips of a pinyin keyboard", () => {
+  it.each([
+    ["鹿特单电影节放过吗", "鹿特丹电影节放过吗"],
+    ["为什么没在国内上应", "为什么没在国内上映"],
+    ["记录片", "纪录片"],
+    ["铁西去多长", "铁西区多长"],
+  ])("%s → %s", (typed, meant) => {
+    expect(fix(typed)).toBe(meant);
+  });
+  it("leaves known words and unrelated words alone", () => {
+    expect(fix("铁西区什么意思")).toBe("铁西区什么意思");
+    // Reads as "shang ying" too, but shares no character with 上映: another word, not a slip.
+    expect(fix("伤影")).toBe("伤影");
+    expect(fix("天气怎么样")).toBe("天气怎么样");
+  });
+});
+
+describe("questions typed in toneless pinyin", () => {
+  it("finds the Chinese words a pinyin question spells, longest first", () => {
+    expect(chineseFromPinyin("tie xi qu shi shen me yi si", () => table)).toEqual({ chinese: ["铁西区", "什么", "意思"], rest: [] });
+    expect(chineseFromPinyin("wang bing na nian chu sheng de", () => table)?.chinese).toEqual(["王兵", "哪年", "出生"]);
+    expect(chineseFromPinyin("xiagang shi shen me", () => table)?.chinese).toEqual(["下岗", "什么"]);
+  });
+  it("does not read English as pinyin", () => {
+    expect(chineseFromPinyin("how long is the whole film", () => table)).toBeUndefined();
+    expect(chineseFromPinyin("who is wang bing", () => table)).toBeUndefined();
+    expect(chineseFromPinyin("铁西区 duo chang", () => table)).toBeUndefined();
+  });
+});
+
+describe("the engine with pinyin and typos", () => {
+  const index = buildAskIndex(loadAskTopics());
+  const all = { spoilers: true, watched: new Set<PartId>(["rust", "remnants", "rails"]) };
+  const topicOf = (q: string) => {
+    const r = answer(index, q, all);
+    return r.kind === "answer" ? [r.topic.id, r.locale] : [r.kind];
+  };
+  it("answers a homophone slip as the word meant", () => {
+    expect(topicOf("鹿特单电影节放过吗")).toEqual(["rotterdam", "zh-CN"]);
+    expect(topicOf("王兵的青春三步曲讲的是什么")).toEqual(["youth-trilogy", "zh-CN"]);
+  });
+  it("answers a question typed in pinyin, in Chinese", () => {
+    expect(topicOf("wang bing na nian chu sheng de")).toEqual(["wb-born", "zh-CN"]);
+  });
+  it("corrects a swapped three-letter word", () => {
+    expect(topicOf("hwo many parts are there")).toEqual(["parts", "en"]);
+    expect(topicOf("crude oli length")).toEqual(["crude-oil", "en"]);
+  });
+  it("builds the reading table once per index", () => {
+    expect(readingTable(index)).toBe(readingTable(index));
+    expect(readingTable(index).byReading.get("tiexiqu")).toContain("铁西区");
+  });
+});
