@@ -68,6 +68,8 @@ export interface Hit {
   id: string;
   score: number;
   queryTerms: string[];
+  /** Cosine between the question and the topic's closest curated phrasing, in [0, 1]. */
+  closest: number;
 }
 
 interface TopicDoc {
@@ -115,6 +117,16 @@ const OFF_TOPIC: RegExp[] = [
   /\b(titanic|parasite|godfather|oppenheimer|avatar|inception|barbie|avengers?|marvel|star wars|harry potter|joker|interstellar|matrix|frozen|spider-?man|batman|dune)\b/,
   /\b(weather|forecast|rain(ing)?|temperature|pizza|restaurant|recipe|bake|baking|cook(ing)?|bitcoin|crypto|stocks?|python|javascript|football|soccer|world cup|nba|oscars?|academy awards?|taylor swift|capital of|joke|horoscope|homework|president of the united states|prime minister|what time is it|time is it now)\b/,
   /(天气|下雨|气温|火锅|餐厅|饭店|好吃|菜谱|股票|比特币|笑话|寄生虫|泰坦尼克|教父|奥斯卡|世界杯|足球|作业|现在几点|几点了|美国总统)/,
+  // Other films and film-makers the knowledge base says nothing about.
+  /\b(still life|palme d['’ ]?or|zhang yimou|chen kaige|wong kar-?wai|ang lee|to live|farewell my concubine|red sorghum|kurosawa|ozu)\b/,
+  /(三峡好人|金棕榈|张艺谋|陈凯歌|王家卫|霸王别姬|红高粱|黑泽明|小津安二郎)/,
+  // Ratings and scores (no source here gives one), private lives, property prices.
+  /\b(rating|ratings|rated|score out of|imdb score|douban score|rotten tomatoes|letterboxd|metacritic)\b/,
+  /\b(wife|husband|married|marry|divorced?|spouse|house prices?|property prices?|rent prices?)\b/,
+  /(评分|打分|豆瓣分|几颗星|老婆|妻子|丈夫|老公|结婚|离婚|私生活|房价|租金)/,
+  // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
+  /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
+  /(代码|编程|报错|机器人|权限|服务器设置)/,
 ];
 
 const MENTION = /<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|<\/[^>]+:\d+>|@everyone|@here|<t:\d+(:\w)?>/g;
@@ -317,7 +329,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms });
+    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms, closest: Math.min(1, closest) });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return hits;
@@ -362,6 +374,8 @@ export interface Judgement {
   confidence: number;
   coverage: number;
   margin: number;
+  /** Cosine between the question and the best topic's closest curated phrasing. */
+  closest: number;
   offTopic: boolean;
   unknownOutweighs: boolean;
   anchored: boolean;
@@ -392,7 +406,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   });
   const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
   const top = results[0];
-  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, offTopic, unknownOutweighs: true, anchored };
+  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, offTopic, unknownOutweighs: true, anchored };
 
   const matchedTop = new Set(top.queryTerms);
   const matchedAny = new Set<string>();
@@ -438,7 +452,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   // Only question words matched ("what time is it"): never confident enough to answer.
   const cap = weakOnly ? ANSWER_THRESHOLD - 0.05 : 1;
   const confidence = Math.min(cap, coverage * (0.75 + 0.25 * margin) * specificity);
-  return { locale, ranked, confidence, coverage, margin, offTopic, unknownOutweighs: unknown >= known, anchored };
+  return { locale, ranked, confidence, coverage, margin, closest: top.closest, offTopic, unknownOutweighs: unknown >= known, anchored };
 }
 
 function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {

@@ -215,9 +215,12 @@ for (const canon of LATIN_PHRASES.values()) CANONICAL.add(canon);
 for (const list of CJK_PHRASES.values()) for (const canon of list) CANONICAL.add(canon);
 for (const canon of Object.values(SYNONYMS)) CANONICAL.add(canon);
 
+/** The stems of the weak words, so "describes" is as weak as "describe". */
+const WEAK_STEMS = new Set([...WEAK].filter((w) => /^[a-z]+$/.test(w)).map(stem));
+
 /** True for a question word or another token that carries intent but no subject (see WEAK). */
 export function isWeak(token: string): boolean {
-  return WEAK.has(token);
+  return WEAK.has(token) || WEAK_STEMS.has(token);
 }
 
 /** The three parts' canonical tokens: naming one says which part a question is about. */
@@ -297,7 +300,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (EN_STOP.has(word)) continue;
     const token = canonical(word);
     addUnique(tokens, seen, token);
-    if (judging && !WEAK.has(word) && !WEAK.has(token)) units.push({ text: word, tokens: [token], cjk: false });
+    if (judging && !WEAK.has(word) && !isWeak(token)) units.push({ text: word, tokens: [token], cjk: false });
   }
 
   // Chinese runs: phrase aliases, segmenter words outside them, bigrams.
