@@ -142,10 +142,35 @@ export function cleanQuestion(question: string): { text: string } | { invalid: I
   return { text };
 }
 
-function displayPhrasing(text: string, locale: Locale): string {
+function displayPhrasing(text: string, locale: Locale, names: ReadonlyMap<string, string>): string {
   if (locale === "zh-CN") return `${text}?`;
-  const fixed = text.replace(/\b(\w+) (s|t)\b/g, "$1'$2").replace(/\bi\b/g, "I");
+  const fixed = text
+    .replace(/\b(\w+) (s|t)\b/g, "$1'$2")
+    .replace(/\bi\b/g, "I")
+    .replace(/\b(do|does|did|is|was|are|were|ca|could|would|should|have|has)nt\b/g, "$1n't")
+    .replace(/\b(what|who|where|how|that|there)s\b/g, "$1's")
+    .replace(/[a-z]+/g, (w) => names.get(w) ?? w);
   return `${fixed.charAt(0).toUpperCase()}${fixed.slice(1)}?`;
+}
+
+/**
+ * Names as the English answers write them ("rust" → "Rust", "yamagata" → "Yamagata"): words written with a
+ * capital where no sentence starts, and never in lower case, so phrasings shown as questions spell them right.
+ */
+function namesOf(topics: readonly AskTopic[]): Map<string, string> {
+  const capital = new Map<string, string>();
+  const lower = new Set<string>();
+  for (const topic of topics) {
+    for (const text of [topic.answer.en, topic.context.en]) {
+      for (const m of text.matchAll(/(^|[.!?:;]\s+|\(|")?\b([A-Za-z][A-Za-z]+)\b/g)) {
+        const word = m[2] ?? "";
+        if (!/[A-Z]/.test(word)) lower.add(word);
+        else if (m[1] === undefined || /[A-Z]/.test(word.slice(1))) capital.set(word.toLowerCase(), word);
+      }
+    }
+  }
+  for (const w of lower) capital.delete(w);
+  return capital;
 }
 
 /** Field boosts: a token in a curated phrasing says most, a keyword less, the answer text least. */
@@ -231,14 +256,15 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const topicPhrasings: CuratedPhrasing[][] = topics.map(() => []);
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
-    for (const t of tokens) norm += idfOf(t) ** 2;
+    for (const t of tokens) norm += (idfOf(t) * termFactor(t)) ** 2;
     topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens, norm: Math.sqrt(norm) });
   });
   const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
+  const names = namesOf(topics);
   for (const topic of topics) {
     for (const locale of ["en", "zh-CN"] as const) {
       for (const q of topic.questions[locale]) {
-        phrasings[locale].push({ topicId: topic.id, display: displayPhrasing(q, locale), folded: fold(q) });
+        phrasings[locale].push({ topicId: topic.id, display: displayPhrasing(q, locale, names), folded: fold(q) });
       }
     }
   }

@@ -112,11 +112,11 @@ describe("/westofthetracks ask: refusals, unsure and bad input", () => {
   });
 
   it("offers the closest questions as buttons when unsure", async () => {
-    const s = await ask("who held the camera");
+    const s = await ask("who cut the footage together");
     expect(s.payload.ephemeral).toBe(true);
     const ids = buttonIds(s);
-    expect(ids.length).toBeGreaterThan(0);
-    expect(ids[0]).toBe("wt1:ask:cinematographer:en");
+    expect(ids.length).toBeGreaterThan(1);
+    expect(ids).toContain("wt1:ask:editor:en");
   });
 
   it.each([
