@@ -2,7 +2,7 @@
  * The process-wide ask index: loaded from data/ask and built once, at first use (like
  * `defaultKnowledgeBase()`), never per interaction.
  */
-import { buildAskIndex, readingTable, type AskIndex } from "./engine.js";
+import { buildAskIndex, questionPool, readingTable, type AskIndex } from "./engine.js";
 import { loadAskTopics } from "./load.js";
 
 let cached: AskIndex | undefined;
@@ -11,6 +11,7 @@ export function defaultAskIndex(): AskIndex {
   if (cached === undefined) {
     cached = buildAskIndex(loadAskTopics());
     readingTable(cached);
+    questionPool(cached);
   }
   return cached;
 }

@@ -91,7 +91,6 @@ export interface AskIndex {
   /** Topic frequency of each token (in how many topics it occurs). */
   readonly df: ReadonlyMap<string, number>;
   readonly maxIdf: number;
-  readonly phrasings: Readonly<Record<Locale, readonly Phrasing[]>>;
   /** MiniSearch over the topics (fields: phrasings, keywords, answer texts; document id = topic index). */
   readonly topicSearch: MiniSearch<TopicDoc>;
   /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
@@ -198,9 +197,9 @@ function termFactor(token: string): number {
 }
 
 /**
- * Builds the search index: a MiniSearch index over the topics (phrasings, keywords, answer texts) and one
- * over the single curated phrasings, plus topic frequencies, the spelling vocabulary and the autocomplete
- * pool. The bench measures it.
+ * Builds the search index: a MiniSearch index over the topics (phrasings, keywords, answer texts), each
+ * topic's analysed phrasings for re-ranking, topic frequencies and the spelling vocabulary. The bench
+ * measures it; the reading table and the question pool are built on first use (see readingTable, questionPool).
  */
 export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const df = new Map<string, number>();
@@ -209,37 +208,34 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const phraseTopicList: number[] = [];
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
-  const countWords = (text: string): void => {
-    for (const w of latinWords(fold(text))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+  const countWords = (texts: string[]): void => {
+    for (const w of latinWords(fold(texts.join(" ")))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
   topics.forEach((topic, ti) => {
-    const seen = new Set<string>();
-    const questionTokens: string[] = [];
+    // Each distinct token once per field: what counts is whether a field holds a word, not how many phrasings
+    // repeat it (and indexing a third of the tokens keeps the build fast).
+    const questionTokens = new Set<string>();
     for (const q of [...topic.questions.en, ...topic.questions["zh-CN"]]) {
       const { tokens, segments } = analyze(q, { tokensOnly: true });
       for (const w of segments) chineseWords.add(w);
-      questionTokens.push(...tokens);
-      for (const t of tokens) seen.add(t);
+      for (const t of tokens) questionTokens.add(t);
       phraseTokens.push(tokens);
       phraseTopicList.push(ti);
     }
-    const keywordTokens: string[] = [];
+    const keywordTokens = new Set<string>();
     for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) {
       const { tokens, segments } = analyze(k, { tokensOnly: true });
-      keywordTokens.push(...tokens);
+      for (const t of tokens) keywordTokens.add(t);
       for (const w of segments) chineseWords.add(w);
     }
-    const answerTokens: string[] = [];
+    const answerTokens = new Set<string>();
     for (const s of [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]) {
-      answerTokens.push(...analyze(s, { segment: false, tokensOnly: true }).tokens);
+      for (const t of analyze(s, { segment: false, tokensOnly: true }).tokens) answerTokens.add(t);
     }
-    for (const t of [...keywordTokens, ...answerTokens]) seen.add(t);
+    const seen = new Set([...questionTokens, ...keywordTokens, ...answerTokens]);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-    // Each distinct token once per field: what counts is whether a field holds a word, not how many phrasings
-    // repeat it (and indexing a third of the tokens keeps the build fast).
-    const distinct = (list: string[]): string => [...new Set(list)].join(" ");
-    topicDocs.push({ id: ti, questions: distinct(questionTokens), keywords: distinct(keywordTokens), answer: distinct(answerTokens) });
-    for (const text of [...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]) countWords(text);
+    topicDocs.push({ id: ti, questions: [...questionTokens].join(" "), keywords: [...keywordTokens].join(" "), answer: [...answerTokens].join(" ") });
+    countWords([...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]);
   });
   const topicSearch = new MiniSearch<TopicDoc>({
     fields: ["questions", "keywords", "answer"],
@@ -259,26 +255,40 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     for (const t of tokens) norm += (idfOf(t) * termFactor(t)) ** 2;
     topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens, norm: Math.sqrt(norm) });
   });
-  const phrasings: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
-  const names = namesOf(topics);
-  for (const topic of topics) {
-    for (const locale of ["en", "zh-CN"] as const) {
-      for (const q of topic.questions[locale]) {
-        phrasings[locale].push({ topicId: topic.id, display: displayPhrasing(q, locale, names), folded: fold(q) });
-      }
-    }
-  }
   return {
     topics,
     byId: new Map(topics.map((t) => [t.id, t])),
     df,
     maxIdf,
-    phrasings,
     topicSearch,
     topicPhrasings,
     chineseWords,
     spell: buildSpellIndex(wordCount),
   };
+}
+
+const questionPools = new WeakMap<AskIndex, Readonly<Record<Locale, readonly Phrasing[]>>>();
+
+/**
+ * The curated phrasings shown as questions (autocomplete, buttons, titles), per language: built on first use
+ * and kept, like the reading table; the bot builds both at start.
+ */
+export function questionPool(index: AskIndex): Readonly<Record<Locale, readonly Phrasing[]>> {
+  let pool = questionPools.get(index);
+  if (pool === undefined) {
+    const built: Record<Locale, Phrasing[]> = { en: [], "zh-CN": [] };
+    const names = namesOf(index.topics);
+    for (const topic of index.topics) {
+      for (const locale of ["en", "zh-CN"] as const) {
+        for (const q of topic.questions[locale]) {
+          built[locale].push({ topicId: topic.id, display: displayPhrasing(q, locale, names), folded: fold(q) });
+        }
+      }
+    }
+    pool = built;
+    questionPools.set(index, pool);
+  }
+  return pool;
 }
 
 const readingTables = new WeakMap<AskIndex, ReadingTable>();
@@ -305,8 +315,8 @@ function idf(index: AskIndex, token: string): number {
  * Scores every topic for a set of query tokens. MiniSearch retrieves and ranks the topics (BM25 over the
  * phrasings, keywords and answer fields, with per-term weights and a prefix match for the word being typed);
  * the score is then lifted by how closely the question matches the topic's single closest curated phrasing
- * (cosine over idf weights, the phrasings retrieved by the second MiniSearch index), and by the question's
- * intent cues. Returns hits best first.
+ * (cosine over idf weights, weak words weighed down as in the query), and by the question's intent cues.
+ * Returns hits best first.
  */
 export function searchTopics(index: AskIndex, tokens: readonly string[], intents: ReadonlySet<Intent> = new Set()): Hit[] {
   if (tokens.length === 0) return [];
@@ -519,7 +529,7 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
 export function suggest(index: AskIndex, prefix: string, locale: Locale, limit = 25): string[] {
   const max = Math.max(0, Math.min(limit, 25));
   const typed = fold(prefix).replace(/[?!.,;:?!。,;:'"]/g, "").replace(/\s+/g, " ").trim();
-  const pool = index.phrasings[locale];
+  const pool = questionPool(index)[locale];
   const out: string[] = [];
   const seen = new Set<string>();
   const push = (p: Phrasing): void => {
@@ -560,5 +570,5 @@ export function suggest(index: AskIndex, prefix: string, locale: Locale, limit =
 
 /** The question a topic answers, as shown on buttons and titles ("How long is Rust?" / "工厂多长?"). */
 export function topicQuestion(index: AskIndex, topic: AskTopic, locale: Locale): string {
-  return index.phrasings[locale].find((p) => p.topicId === topic.id)?.display ?? topic.id;
+  return questionPool(index)[locale].find((p) => p.topicId === topic.id)?.display ?? topic.id;
 }

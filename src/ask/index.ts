@@ -7,6 +7,7 @@ export {
   searchTopics,
   correctSpelling,
   readingTable,
+  questionPool,
   topicQuestion,
   answer,
   suggest,
