@@ -462,8 +462,9 @@ export function judge(index: AskIndex, text: string): Judgement {
   let bestMatchedIdf = 0;
   for (const unit of units) {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
-    // An unseen Chinese word is often just a word the phrasings did not use, so it weighs half.
-    const unseen = unit.cjk ? index.maxIdf / 2 : index.maxIdf;
+    // An unseen Chinese word is most often conversational filler the phrasings did not use ("场景", "大概"),
+    // so it weighs a third of an unseen Latin word (mostly a name or title the index does not know).
+    const unseen = unit.cjk ? index.maxIdf / 3 : index.maxIdf;
     // A Chinese word the index knows from other topics but that is missing from the best one is often
     // filler ("每个地方", "写的"); it weighs half.
     const inTopAny = unit.tokens.some((t) => matchedTop.has(t));

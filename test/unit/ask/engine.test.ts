@@ -103,8 +103,13 @@ describe("suggest", () => {
   });
 });
 
+/** Set from the final blind measurement (bench:ask), a little under it. */
+const BLIND_FLOOR = 0.87;
+const BLIND_WRONG = 0.06;
+
 describe("eval set", () => {
-  const items = evalSet.parse(JSON.parse(readFileSync(join(projectRoot, "test", "fixtures", "ask-eval.json"), "utf8")));
+  const load = (file: string) => evalSet.parse(JSON.parse(readFileSync(join(projectRoot, "test", "fixtures", file), "utf8")));
+  const items = load("ask-eval.json");
   const report = evaluate(index, items);
 
   it("is large and varied enough", () => {
@@ -112,14 +117,28 @@ describe("eval set", () => {
     expect(report.chinese.n).toBeGreaterThanOrEqual(45);
     expect(report.typos.n).toBeGreaterThanOrEqual(22);
     expect(items.filter((i) => i.expect === "out-of-scope").length).toBeGreaterThanOrEqual(18);
-    for (const i of items) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
   });
 
-  // Targets are accuracy ≥ 0.95 and confident-wrong ≤ 0.01. Measured today: about 0.88 and 0.015, so the
-  // assertions hold the current floor to catch regressions; raise them as tuning closes the gap.
+  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json"])("%s names only existing topics", (file) => {
+    for (const i of load(file)) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
+  });
+
+  // The targets, on the set written with the engine: accuracy ≥ 0.95, confident-wrong ≤ 0.01, every
+  // out-of-scope question refused.
   it("answers accurately and refuses every out-of-scope question", () => {
-    expect(report.overall.rate).toBeGreaterThanOrEqual(0.85);
-    expect(report.confidentWrong.rate).toBeLessThanOrEqual(0.02);
+    expect(report.overall.rate).toBeGreaterThanOrEqual(0.95);
+    expect(report.confidentWrong.rate).toBeLessThanOrEqual(0.01);
     expect(report.refusals.rate).toBe(1);
+  });
+
+  // The blind sets were written by someone who saw only the answers; they fall short of the targets (see the
+  // bench), and these floors, just under today's figures, catch a regression.
+  it.each([
+    ["ask-eval-fresh.json", 0.85, 0.06],
+    ["ask-eval-blind.json", BLIND_FLOOR, BLIND_WRONG],
+  ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
+    const r = evaluate(index, load(file));
+    expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);
+    expect(r.confidentWrong.rate).toBeLessThanOrEqual(wrong);
   });
 });
