@@ -24,7 +24,7 @@ import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
 import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
-import { CONFLICTS, detectIntents, type Intent } from "./intent.js";
+import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
 import { buildSpellIndex, correctWord, type SpellIndex } from "./spell.js";
 import { buildReadingTable, chineseFromPinyin, correctHomophones, type ReadingTable } from "./pinyin.js";
@@ -412,6 +412,8 @@ export interface Judgement {
   margin: number;
   /** Cosine between the question and the best topic's closest curated phrasing. */
   closest: number;
+  /** The form of answer the question asks for in so many words (see formsAsked). */
+  forms: ReadonlySet<Form>;
   offTopic: boolean;
   unknownOutweighs: boolean;
   anchored: boolean;
@@ -435,6 +437,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   const analysis: Analysis = analyze(locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded);
   const offTopic = OFF_TOPIC.some((re) => re.test(folded));
   const intents = detectIntents(folded);
+  const forms = formsAsked(folded);
   const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, intents) : [];
   const ranked = results.flatMap((r) => {
     const topic = index.byId.get(String(r.id));
@@ -442,7 +445,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   });
   const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
   const top = results[0];
-  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, offTopic, unknownOutweighs: true, anchored };
+  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, forms, offTopic, unknownOutweighs: true, anchored };
 
   const matchedTop = new Set(top.queryTerms);
   const matchedAny = new Set<string>();
@@ -489,7 +492,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   // Only question words matched ("what time is it"): never confident enough to answer.
   const cap = weakOnly ? ANSWER_THRESHOLD - 0.05 : 1;
   const confidence = Math.min(cap, coverage * (0.75 + 0.25 * margin) * specificity);
-  return { locale, ranked, confidence, coverage, margin, closest: top.closest, offTopic, unknownOutweighs: unknown >= known, anchored };
+  return { locale, ranked, confidence, coverage, margin, closest: top.closest, forms, offTopic, unknownOutweighs: unknown >= known, anchored };
 }
 
 function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
@@ -499,14 +502,61 @@ function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
   }).slice(0, MAX_RELATED);
 }
 
+const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|single)\b|[一二两三四五六七八九十百千万亿半]/i;
+const YEAR_OR_DATE = /\b(1[89]\d\d|20\d\d)s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|\d年/i;
+const DURATION = /\d+\s*(minutes?|mins?|hours?|hrs?|分钟|小时)|\b(minutes?|hours?|years?|months?|weeks?|days?)\b|[一二两三四五六七八九十半]+(个)?(小时|分钟)|\d年/i;
+/** A name: two capitalised words ("Wang Bing", "Old Du", "Alain Bergala") or a capitalised word after a role. */
+const NAME = /\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b|\b(by|director|editor|producer|with)\s+[A-Z]/;
+
+/**
+ * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
+ * "when", a length for "how long", a name for "who". A topic that matches the words but not the form ("how
+ * many workers did the cable factory employ" against a topic that describes the factory) is offered as a
+ * suggestion, not stated as the answer.
+ */
+function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
+  const en = `${topic.answer.en} ${topic.context.en}`;
+  const zh = `${topic.answer["zh-CN"]} ${topic.context["zh-CN"]}`;
+  if (forms.has("count") && !NUMBER.test(en) && !NUMBER.test(zh)) return false;
+  if (forms.has("when") && !YEAR_OR_DATE.test(en) && !YEAR_OR_DATE.test(zh)) return false;
+  if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
+  if (forms.has("person") && !NAME.test(en)) return false;
+  return true;
+}
+
+/** Not judged out of scope: something matched, nothing off-topic named, known words not outweighed by unknown ones. */
+function admissible(j: Judgement): boolean {
+  return j.ranked.length > 0 && !j.offTopic && !(j.unknownOutweighs && !j.anchored);
+}
+
+const SENTENCE_END = /[?!.;\n\u3002\uFF1F\uFF01\uFF1B]+(?:\s+|$)|[?!;\u3002\uFF1F\uFF01\uFF1B]+/u;
+
+/**
+ * A message of several sentences ("missed part 1 last week. can I still follow part 2 tonight?") is judged
+ * whole and sentence by sentence, and the most confident admissible reading wins, in the language of the
+ * whole message. A message naming something off-topic anywhere stays off-topic.
+ */
+function judgeMessage(index: AskIndex, text: string): Judgement {
+  const whole = judge(index, text);
+  if (whole.offTopic) return whole;
+  const sentences = text.split(SENTENCE_END).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
+  if (sentences.length < 2) return whole;
+  let best = whole;
+  for (const sentence of sentences) {
+    const j = judge(index, sentence);
+    if (admissible(j) && (!admissible(best) || j.confidence > best.confidence)) best = j;
+  }
+  return best === whole ? whole : { ...best, locale: whole.locale };
+}
+
 /** Answers a member's free-text question. */
 export function answer(index: AskIndex, question: string, options: AnswerOptions): AskResult {
   const cleaned = cleanQuestion(question);
   if ("invalid" in cleaned) return { kind: "invalid", reason: cleaned.invalid };
-  const j = judge(index, cleaned.text);
+  const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
-  if (!best || j.offTopic || (j.unknownOutweighs && !j.anchored)) return { kind: "out-of-scope", locale: j.locale };
-  if (j.confidence >= ANSWER_THRESHOLD) {
+  if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
+  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms)) {
     return {
       kind: "answer",
       locale: j.locale,

@@ -54,3 +54,20 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
   ["person", ["duration"]],
   ["when", ["duration"]],
 ]);
+
+/** The form of answer a question asks for in so many words: a number, a year or date, a length, a name. */
+export type Form = "count" | "when" | "duration" | "person";
+
+const FORM_CUES: Record<Form, RegExp> = {
+  count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
+  when: /^\s*when\b|\bwhen (did|was|is|were|does|will|do)\b|\b(what|which) year\b|\bwhat date\b|什么时候|哪年|哪一年|几几年|何时/,
+  duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
+  person: /\bwho(s|m|se)?\b|谁|哪位/,
+};
+
+/** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */
+export function formsAsked(folded: string): Set<Form> {
+  const found = new Set<Form>();
+  for (const [form, re] of Object.entries(FORM_CUES) as [Form, RegExp][]) if (re.test(folded)) found.add(form);
+  return found;
+}

@@ -39,7 +39,7 @@ const EN_STOP = new Set(
     "a an the is are was were be been being am do does did doing of in on at to for by with from into it its " +
     "this that these those i you he she we they me my your his her our their them him there here and or but so " +
     "if then than any ever just also really please tell know want can could should would will shall may might " +
-    "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one"
+    "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one too either very quite even yet"
   ).split(" "),
 );
 
@@ -50,6 +50,8 @@ const WEAK = new Set(
     "big bigger large small huge number numbers total overall whole entire roughly approximately " +
     "film movie documentary doc make made like time happen happened happens take took taken go going went come came see saw seen look say said think thought find found need use used thing things kind type sort actually exactly still " +
     "describe explain info information detail details anything something everything talk mention mentioned curious wonder wondering " +
+    "quick q btw lol guys everyone anyone someone somebody remind again nutshell brief briefly short shortly basically seriously " +
+    "tonight today yesterday tomorrow later right sure ok okay hmm um uh wait hey yo " +
     "谁 什么 哪 哪里 哪儿 哪个 哪些 哪位 哪一 怎么 怎么样 怎样 为什么 为啥 多少 几 吗 呢 吧 是不是 有没有 啥 咋 电影 片子 影片 纪录片 叫 " +
     "没 没有 不 有 要 能 去 来 做 干 干嘛 说 讲 介绍 一些 一点 情况 问题 知道 详细"
   ).split(" "),
@@ -218,9 +220,14 @@ for (const canon of Object.values(SYNONYMS)) CANONICAL.add(canon);
 /** The stems of the weak words, so "describes" is as weak as "describe". */
 const WEAK_STEMS = new Set([...WEAK].filter((w) => /^[a-z]+$/.test(w)).map(stem));
 
+/** An adverb ("seriously", "legally", "roughly"): manner, never the subject of a question. */
+const ADVERB = /^[a-z]{4,}ly$/;
+/** Nouns that look like adverbs. */
+const NOT_ADVERB = new Set("family assembly supply anomaly monopoly butterfly italy emily kelly".split(" "));
+
 /** True for a question word or another token that carries intent but no subject (see WEAK). */
 export function isWeak(token: string): boolean {
-  return WEAK.has(token) || WEAK_STEMS.has(token);
+  return WEAK.has(token) || WEAK_STEMS.has(token) || (ADVERB.test(token) && !NOT_ADVERB.has(token));
 }
 
 /** The three parts' canonical tokens: naming one says which part a question is about. */

@@ -119,7 +119,7 @@ describe("eval set", () => {
     expect(items.filter((i) => i.expect === "out-of-scope").length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json"])("%s names only existing topics", (file) => {
+  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json"])("%s names only existing topics", (file) => {
     for (const i of load(file)) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
   });
 

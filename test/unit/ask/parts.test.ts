@@ -46,12 +46,12 @@ describe("intent cues", () => {
 });
 
 const fixtures = join(projectRoot, "test", "fixtures");
-/** Every eval set: the tuning set with its held-out items, and the two blind sets (see bench/ask.ts). */
+/** Every eval set: the tuning set with its held-out items, and the three blind sets (see bench/ask.ts). */
 const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
 
 describe("eval set honesty", () => {
-  it("finds the three eval sets", () => {
-    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-fresh.json", "ask-eval.json"]);
+  it("finds the four eval sets", () => {
+    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-fresh.json", "ask-eval.json"]);
   });
   it.each(EVAL_FILES)("no question of %s is copied verbatim into the topics' phrasings", (file) => {
     const items = evalSet.parse(JSON.parse(readFileSync(join(fixtures, file), "utf8")));
