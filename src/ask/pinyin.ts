@@ -9,9 +9,9 @@
  *   matched, longest first, against the readings of the index's Chinese words, and the Chinese words
  *   found are added to the question.
  *
- * The reading table covers the index's Chinese tokens of two characters or more. It is built on first
- * use (a question with an unknown Chinese run, or one typed in pinyin), not with the index, and kept per
- * index. Pure: no I/O.
+ * The reading table covers the index's Chinese words of two to four characters (segmenter words of the
+ * phrasings and keywords, and the alias phrases). It is built on first use and kept per index (see
+ * readingTable in ./engine.ts; the bot builds it at start). Pure: no I/O.
  */
 import { pinyin } from "pinyin-pro";
 import { isBigramStopChar, readsAsPinyin } from "./normalize.js";
