@@ -529,20 +529,26 @@ function admissible(j: Judgement): boolean {
   return j.ranked.length > 0 && !j.offTopic && !(j.unknownOutweighs && !j.anchored);
 }
 
-const SENTENCE_END = /[?!.;\n\u3002\uFF1F\uFF01\uFF1B]+(?:\s+|$)|[?!;\u3002\uFF1F\uFF01\uFF1B]+/u;
+/** A sentence and what ends it ("." stops a sentence only before a space or the end: "5.5", "d'or" stay whole). */
+const SENTENCE = /(?:[^?!.;\n\u3002\uFF1F\uFF01\uFF1B]|\.(?=\S))+(?:[?!.;\n\u3002\uFF1F\uFF01\uFF1B]+|$)/gu;
+/** A sentence that asks something: a question mark, a question word first, or a Chinese question word or particle. */
+const QUESTIONISH =
+  /[?\uFF1F]\s*$|^\s*(who|whos|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b|[吗呢谁哪几多啥]|什么|怎么|为什么|是不是|有没有/i;
 
 /**
- * A message of several sentences ("missed part 1 last week. can I still follow part 2 tonight?") is judged
- * whole and sentence by sentence, and the most confident admissible reading wins, in the language of the
- * whole message. A message naming something off-topic anywhere stays off-topic.
+ * A message of several sentences ("loved part 1. how long is Remnants?") is judged whole and sentence by
+ * sentence; among the sentences that ask something (all of them if none does), the most confident admissible
+ * reading wins, in the language of the whole message. A message naming something off-topic anywhere stays
+ * off-topic.
  */
 function judgeMessage(index: AskIndex, text: string): Judgement {
   const whole = judge(index, text);
   if (whole.offTopic) return whole;
-  const sentences = text.split(SENTENCE_END).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
+  const sentences = (text.match(SENTENCE) ?? []).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
   if (sentences.length < 2) return whole;
+  const asking = sentences.filter((x) => QUESTIONISH.test(fold(x)));
   let best = whole;
-  for (const sentence of sentences) {
+  for (const sentence of asking.length > 0 ? asking : sentences) {
     const j = judge(index, sentence);
     if (admissible(j) && (!admissible(best) || j.confidence > best.confidence)) best = j;
   }

@@ -1,7 +1,7 @@
 /** The ask domain: curated topics, the normaliser, the engine, the spoiler policy and the eval scorer. */
 export { askTopic, askTopicFile, READ_MORE, type AskTopic, type ReadMore } from "./schema.js";
 export { loadAskTopics, defaultAskDir, AskDataError } from "./load.js";
-export { analyze, tokenize, fold, hasCjk, stem, type Analysis, type Unit } from "./normalize.js";
+export { analyze, tokenize, fold, hasCjk, stem, isWeak, type Analysis, type Unit } from "./normalize.js";
 export {
   buildAskIndex,
   searchTopics,

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { answer, buildAskIndex, isWeak, loadAskTopics, topicQuestion } from "../../../src/ask/index.js";
+import { formsAsked } from "../../../src/ask/intent.js";
+import type { PartId } from "../../../src/knowledge/schema.js";
+
+const index = buildAskIndex(loadAskTopics());
+const all = { spoilers: true, watched: new Set<PartId>(["rust", "remnants", "rails"]) };
+const outcome = (q: string): string[] => {
+  const r = answer(index, q, all);
+  return r.kind === "answer" ? [r.topic.id, r.locale] : [r.kind];
+};
+
+describe("messages of several sentences", () => {
+  it("answers the sentence that asks, not the remark before it", () => {
+    expect(outcome("I love this film. how long is rust?")).toEqual(["runtime-rust", "en"]);
+    expect(outcome("这片子太长了。Rust 多长？")).toEqual(["runtime-rust", "zh-CN"]);
+  });
+  it("keeps a message that names something off-topic anywhere off-topic", () => {
+    expect(outcome("who won the palme d'or in 2023? was it wang bing?")).toEqual(["out-of-scope"]);
+  });
+  it("does not split at a dot inside a word or number", () => {
+    expect(outcome("mrs. fang won what?")[0]).toBe("mrs-fang");
+  });
+});
+
+describe("chat filler", () => {
+  it("treats adverbs and filler as question words, not as unknown subjects", () => {
+    expect(isWeak("seriously")).toBe(true);
+    expect(isWeak("tonight")).toBe(true);
+    expect(isWeak("family")).toBe(false);
+    expect(outcome("seriously, how long is rust")).toEqual(["runtime-rust", "en"]);
+  });
+});
+
+describe("the form a question asks for", () => {
+  it("reads how many / when / how long / who", () => {
+    expect([...formsAsked("how many factories were there")]).toEqual(["count"]);
+    expect([...formsAsked("when did it premiere")]).toEqual(["when"]);
+    expect(formsAsked("what do the smelter workers do when theres no work").has("when")).toBe(false);
+    expect([...formsAsked("这片多长")]).toEqual(["duration"]);
+    expect([...formsAsked("导演是谁")]).toEqual(["person"]);
+  });
+  it("offers, rather than states, a topic whose answer lacks the form asked for", () => {
+    // The Ditch's topic says what the film is and when it came out, not how long it runs.
+    const r = answer(index, "How long is The Ditch?", all);
+    expect(r.kind).toBe("unsure");
+    if (r.kind === "unsure") expect(r.suggestions[0]?.id).toBe("the-ditch");
+    expect(outcome("what is the ditch about")[0]).toBe("the-ditch");
+  });
+});
+
+describe("questions shown to members", () => {
+  it("spell names as the answers write them", () => {
+    const rust = index.byId.get("runtime-rust");
+    expect(rust).toBeDefined();
+    expect(topicQuestion(index, rust!, "en")).toMatch(/Rust/);
+  });
+});
