@@ -95,6 +95,8 @@ export interface AskIndex {
   readonly topicSearch: MiniSearch<TopicDoc>;
   /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
   readonly topicPhrasings: readonly (readonly CuratedPhrasing[])[];
+  /** Every token of each topic (phrasings, keywords, answer and context), by topic index. */
+  readonly topicTokens: readonly ReadonlySet<string>[];
   /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
   readonly chineseWords: ReadonlySet<string>;
   /** Spelling correction over the Latin words of the index texts. */
@@ -208,6 +210,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const phraseTopicList: number[] = [];
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
+  const topicTokens: Set<string>[] = [];
   const countWords = (texts: string[]): void => {
     for (const w of latinWords(fold(texts.join(" ")))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
@@ -234,6 +237,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     }
     const seen = new Set([...questionTokens, ...keywordTokens, ...answerTokens]);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+    topicTokens.push(seen);
     topicDocs.push({ id: ti, questions: [...questionTokens].join(" "), keywords: [...keywordTokens].join(" "), answer: [...answerTokens].join(" ") });
     countWords([...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]);
   });
@@ -262,6 +266,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     maxIdf,
     topicSearch,
     topicPhrasings,
+    topicTokens,
     chineseWords,
     spell: buildSpellIndex(wordCount),
   };
@@ -414,6 +419,11 @@ export interface Judgement {
   closest: number;
   /** The form of answer the question asks for in so many words (see formsAsked). */
   forms: ReadonlySet<Form>;
+  /**
+   * The thing a which/what/how-many question asks about ("which song" → "song"), as typed and as
+   * spelling-corrected; empty when there is none (or either reading finds none).
+   */
+  focus: readonly string[];
   offTopic: boolean;
   unknownOutweighs: boolean;
   anchored: boolean;
@@ -434,10 +444,14 @@ export function judge(index: AskIndex, text: string): Judgement {
       folded = [...spelled.chinese, ...spelled.rest].join(" ");
     }
   }
-  const analysis: Analysis = analyze(locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded);
+  const analysisText = locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded;
+  const analysis: Analysis = analyze(analysisText);
   const offTopic = OFF_TOPIC.some((re) => re.test(folded));
   const intents = detectIntents(folded);
   const forms = formsAsked(folded);
+  const typedFocus = focusOf(index, folded);
+  const correctedFocus = focusOf(index, analysisText);
+  const focus = typedFocus === undefined || correctedFocus === undefined ? [] : [...new Set([typedFocus, correctedFocus])];
   const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, intents) : [];
   const ranked = results.flatMap((r) => {
     const topic = index.byId.get(String(r.id));
@@ -445,7 +459,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   });
   const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
   const top = results[0];
-  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, forms, offTopic, unknownOutweighs: true, anchored };
+  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, forms, focus, offTopic, unknownOutweighs: true, anchored };
 
   const matchedTop = new Set(top.queryTerms);
   const matchedAny = new Set<string>();
@@ -492,7 +506,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   // Only question words matched ("what time is it"): never confident enough to answer.
   const cap = weakOnly ? ANSWER_THRESHOLD - 0.05 : 1;
   const confidence = Math.min(cap, coverage * (0.75 + 0.25 * margin) * specificity);
-  return { locale, ranked, confidence, coverage, margin, closest: top.closest, forms, offTopic, unknownOutweighs: unknown >= known, anchored };
+  return { locale, ranked, confidence, coverage, margin, closest: top.closest, forms, focus, offTopic, unknownOutweighs: unknown >= known, anchored };
 }
 
 function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
@@ -522,6 +536,44 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
   if (forms.has("person") && !NAME.test(en)) return false;
   return true;
+}
+
+const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,4})/;
+const FOCUS_ZH = /(?:(?<!为)什么|哪个|哪首|哪些|哪部|哪种|哪家|多少|几个|几家|几首)([\u3400-\u9fff]+)/u;
+/** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
+const NOT_FOCUS = new Set(
+  (
+    "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
+    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面"
+  ).split(" "),
+);
+
+/**
+ * The thing a which/what/how-many question asks about: the first content word after the question word
+ * ("which song do they sing" → "song", "what are the names of the boys" → "name", "多少工人" → "工人"). It is
+ * read before and after spelling correction (which fixes "abut" but would also turn an unknown "song" into
+ * a known "son"); the topic must mention either. Spaced pinyin ("what does xia gang mean") and words naming
+ * the kind of answer are skipped. An answer that never mentions the focus answers a neighbouring question,
+ * so its topic is offered, not stated.
+ */
+function focusOf(index: AskIndex, folded: string): string | undefined {
+  const en = FOCUS_EN.exec(folded);
+  if (en) {
+    const words = (en[1] ?? "").trim().split(/\s+/);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] ?? "";
+      if (isPinyin(word) && index.df.has(word + (words[i + 1] ?? ""))) break;
+      const token = analyze(word).units[0]?.tokens[0];
+      if (token === undefined) continue;
+      return NOT_FOCUS.has(word) || NOT_FOCUS.has(token) ? undefined : token;
+    }
+  }
+  const rest = FOCUS_ZH.exec(folded)?.[1];
+  if (rest !== undefined) {
+    const unit = analyze(rest).units[0];
+    if (unit !== undefined && unit.text.length >= 2 && !NOT_FOCUS.has(unit.text) && rest.startsWith(unit.text)) return unit.text;
+  }
+  return undefined;
 }
 
 /** Not judged out of scope: something matched, nothing off-topic named, known words not outweighed by unknown ones. */
@@ -562,7 +614,9 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
-  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms)) {
+  const topicIndex = index.topics.indexOf(best.topic);
+  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => index.topicTokens[topicIndex]?.has(f) === true);
+  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms) && aboutFocus) {
     return {
       kind: "answer",
       locale: j.locale,

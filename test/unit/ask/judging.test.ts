@@ -49,6 +49,20 @@ describe("the form a question asks for", () => {
   });
 });
 
+describe("the thing a which / what / how-many question asks about", () => {
+  it("offers, rather than states, a topic that never mentions it", () => {
+    // The cable-factory topic tells of the managers' party, but names no song.
+    const r = answer(index, "Which song do the cable factory managers sing at karaoke?", all);
+    expect(r.kind).not.toBe("answer");
+    expect(answer(index, "How many stars did Time Out New York give it?", all).kind).not.toBe("answer");
+  });
+  it("still answers when the topic mentions it, typos included", () => {
+    expect(outcome("which factories does rust follow")[0]).toBe("rust-factories");
+    expect(outcome("whats remants about")[0]).toBe("remnants-summary");
+    expect(outcome("what does xia gang mean")[0]).toBe("xiagang");
+  });
+});
+
 describe("questions shown to members", () => {
   it("spell names as the answers write them", () => {
     const rust = index.byId.get("runtime-rust");
