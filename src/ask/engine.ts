@@ -519,12 +519,14 @@ function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
 const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|single)\b|[一二两三四五六七八九十百千万亿半]/i;
 const YEAR_OR_DATE = /\b(1[89]\d\d|20\d\d)s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|\d年/i;
 const DURATION = /\d+\s*(minutes?|mins?|hours?|hrs?|分钟|小时)|\b(minutes?|hours?|years?|months?|weeks?|days?)\b|[一二两三四五六七八九十半]+(个)?(小时|分钟)|\d年/i;
+/** The present: an answer about how things are now, not how they were. */
+const PRESENT = /\b(today|now|nowadays|currently|current|present|still)\b|现在|目前|如今|今天|至今|仍然|依然/i;
 /** A name: two capitalised words ("Wang Bing", "Old Du", "Alain Bergala") or a capitalised word after a role. */
 const NAME = /\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b|\b(by|director|editor|producer|with)\s+[A-Z]/;
 
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
- * "when", a length for "how long", a name for "who". A topic that matches the words but not the form ("how
+ * "when", a length for "how long", a name for "who", the present for "today" / "现在". A topic that matches the words but not the form ("how
  * many workers did the cable factory employ" against a topic that describes the factory) is offered as a
  * suggestion, not stated as the answer.
  */
@@ -535,11 +537,12 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("when") && !YEAR_OR_DATE.test(en) && !YEAR_OR_DATE.test(zh)) return false;
   if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
   if (forms.has("person") && !NAME.test(en)) return false;
+  if (forms.has("now") && !PRESENT.test(en) && !PRESENT.test(zh)) return false;
   return true;
 }
 
 const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,4})/;
-const FOCUS_ZH = /(?:(?<!为)什么|哪个|哪首|哪些|哪部|哪种|哪家|多少|几个|几家|几首)([\u3400-\u9fff]+)/u;
+const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:个|首|部|种|家|位|次)?|几(?:个|首|部|种|家|位|次))([\u3400-\u9fff]+)/u;
 /** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
 const NOT_FOCUS = new Set(
   (

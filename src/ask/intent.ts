@@ -55,14 +55,15 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
   ["when", ["duration"]],
 ]);
 
-/** The form of answer a question asks for in so many words: a number, a year or date, a length, a name. */
-export type Form = "count" | "when" | "duration" | "person";
+/** The form of answer a question asks for in so many words: a number, a year or date, a length, a name, the present. */
+export type Form = "count" | "when" | "duration" | "person" | "now";
 
 const FORM_CUES: Record<Form, RegExp> = {
   count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
   when: /^\s*when\b|\bwhen (did|was|is|were|does|will|do)\b|\b(what|which) year\b|\bwhat date\b|什么时候|哪年|哪一年|几几年|何时/,
   duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
   person: /\bwho(s|m|se)?\b|谁|哪位/,
+  now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|现在|目前|如今|今天|还活着/,
 };
 
 /** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */
