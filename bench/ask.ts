@@ -35,8 +35,8 @@ const SETS: [string, string][] = process.env.ASK_EVAL
   : [
       ["main (written with the engine)", join(fixtures, "ask-eval.json")],
       ["fresh (written blind; its misses were read)", join(fixtures, "ask-eval-fresh.json")],
-      ["blind (written blind; only its totals were seen, mid-session)", join(fixtures, "ask-eval-blind.json")],
-      ["blind 2 (written blind; measured once, at the end)", join(fixtures, "ask-eval-blind2.json")],
+      ["blind (written blind; only its totals have been seen)", join(fixtures, "ask-eval-blind.json")],
+      ["blind 2 (written blind, first measured near the end; only its totals have been seen)", join(fixtures, "ask-eval-blind2.json")],
     ];
 
 const buildTimes: number[] = [];
