@@ -526,9 +526,9 @@ const NAME = /\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b|\b(by|director|editor|prod
 
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
- * "when", a length for "how long", a name for "who", the present for "today" / "现在". A topic that matches the words but not the form ("how
- * many workers did the cable factory employ" against a topic that describes the factory) is offered as a
- * suggestion, not stated as the answer.
+ * "when", a length for "how long", a name for "who", the present for "today" / "现在". A topic that matches
+ * the words but not the form ("how long is The Ditch" against a topic that says what The Ditch is) is
+ * offered as a suggestion, not stated as the answer.
  */
 function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   const en = `${topic.answer.en} ${topic.context.en}`;
