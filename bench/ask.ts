@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { answer, buildAskIndex, evalSet, evaluate, loadAskTopics, questionPool, readingTable, type Rate } from "../src/ask/index.js";
+import { answer, buildAskIndex, evalSet, evaluate, hasCjk, loadAskTopics, questionPool, readingTable, type Rate } from "../src/ask/index.js";
 import type { PartId } from "../src/knowledge/schema.js";
 import { projectRoot } from "../src/paths.js";
 
@@ -81,6 +81,70 @@ for (const [name, file] of SETS) {
     }
   }
 }
+
+/**
+ * Robustness to one typo: every English in-scope question answered right is asked again with one typo (a swap,
+ * a dropped, doubled or neighbouring-key letter) in one word of four letters or more, three seeds.
+ */
+const ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+function typoRobustness(seed: number): { n: number; kept: number; wrong: number } {
+  let state = seed;
+  const rnd = (): number => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const near = (c: string): string => {
+    for (const row of ROWS) {
+      const i = row.indexOf(c);
+      if (i >= 0) return row.charAt(Math.max(0, Math.min(row.length - 1, i + (rnd() < 0.5 ? -1 : 1))));
+    }
+    return c;
+  };
+  const typo = (w: string): string => {
+    const i = 1 + Math.floor(rnd() * (w.length - 2));
+    const a = w.charAt(i);
+    const b = w.charAt(i + 1);
+    switch (Math.floor(rnd() * 4)) {
+      case 0:
+        return w.slice(0, i) + b + a + w.slice(i + 2);
+      case 1:
+        return w.slice(0, i) + w.slice(i + 1);
+      case 2:
+        return w.slice(0, i) + a + w.slice(i);
+      default:
+        return w.slice(0, i) + near(a) + w.slice(i + 1);
+    }
+  };
+  const all = { spoilers: true, watched: new Set<PartId>(["rust", "remnants", "rails"]) };
+  const right = (q: string, expect: string): 1 | 0 | -1 => {
+    const r = answer(index, q, all);
+    return r.kind !== "answer" ? 0 : r.topic.id === expect ? 1 : -1;
+  };
+  let n = 0;
+  let kept = 0;
+  let wrong = 0;
+  for (const item of englishInScope) {
+    if (right(item.q, item.expect) !== 1) continue;
+    const words = item.q.split(" ");
+    const at = words.flatMap((w, i) => (/^[a-z]{4,}$/i.test(w) ? [i] : []));
+    if (at.length === 0) continue;
+    const i = at[Math.floor(rnd() * at.length)] ?? 0;
+    words[i] = typo((words[i] ?? "").toLowerCase());
+    n++;
+    const r = right(words.join(" "), item.expect);
+    if (r === 1) kept++;
+    else if (r === -1) wrong++;
+  }
+  return { n, kept, wrong };
+}
+const englishInScope: { q: string; expect: string }[] = [];
+for (const [, file] of SETS) {
+  for (const item of evalSet.parse(JSON.parse(readFileSync(file, "utf8")))) {
+    if (item.expect !== "out-of-scope" && !hasCjk(item.q) && !(item.tags ?? []).includes("typo")) englishInScope.push(item);
+  }
+}
+const robust = [1, 2, 3].map(typoRobustness);
+const sum = robust.reduce((a, r) => ({ n: a.n + r.n, kept: a.kept + r.kept, wrong: a.wrong + r.wrong }), { n: 0, kept: 0, wrong: 0 });
+console.log(
+  `\none typo in an English question answered right: still right ${((sum.kept / sum.n) * 100).toFixed(1)}% (${sum.kept}/${sum.n} over 3 seeds), confidently wrong ${sum.wrong}`,
+);
 
 const options = { spoilers: false, watched: new Set<PartId>(["rust"]) };
 for (const q of everything) answer(index, q, options); // warm-up

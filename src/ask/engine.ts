@@ -388,12 +388,14 @@ export function correctSpelling(index: AskIndex, text: string): string {
   return folded.replace(/[a-z]+/g, (word) => {
     at++;
     if (known(word)) return word;
-    // Three letters: only a swap of two neighbours ("hwo" → "how", "oli" → "oil"); one edit would reach too much.
-    if (word.length === 3) return swapToKnown(word, index.spell.count) ?? word;
+    // Three letters: a swap of two neighbours ("hwo" → "how", "oli" → "oil"), or, for a word with no vowel
+    // (no English word lacks one: "wth", "lng"), a dropped letter put back; one edit would reach too much.
+    if (word.length === 3) return swapToKnown(word, index.spell.count) ?? (/[aeiouy]/.test(word) ? word : (insertToKnown(word, index.spell.count) ?? word));
     if (word.length < 4) return word;
-    // Spaced pinyin ("xia gang") is merged later, not corrected; an English word beside it ("mean") is no pinyin.
+    // Spaced pinyin ("xia gang": syllables of at most six letters) is merged later, not corrected; an English
+    // word beside it ("mean") is no pinyin.
     const pinyinNext = (w: string | undefined): boolean => w !== undefined && w.length <= 6 && isPinyin(w) && !known(w);
-    if (isPinyin(word) && (pinyinNext(all[at - 1]) || pinyinNext(all[at + 1]))) return word;
+    if (word.length <= 6 && isPinyin(word) && (pinyinNext(all[at - 1]) || pinyinNext(all[at + 1]))) return word;
     return correctWord(index.spell, word) ?? word;
   });
 }
@@ -404,6 +406,18 @@ function swapToKnown(word: string, count: ReadonlyMap<string, number>): string |
   for (let i = 0; i + 1 < word.length; i++) {
     const swapped = word.slice(0, i) + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2);
     if (swapped !== word && (count.get(swapped) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = swapped;
+  }
+  return best;
+}
+
+/** The commonest known word a word becomes with one letter put back ("wth" → "with", "lng" → "long"). */
+function insertToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  for (let i = 0; i <= word.length; i++) {
+    for (let c = 97; c <= 122; c++) {
+      const candidate = word.slice(0, i) + String.fromCharCode(c) + word.slice(i);
+      if ((count.get(candidate) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = candidate;
+    }
   }
   return best;
 }

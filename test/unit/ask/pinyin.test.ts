@@ -66,6 +66,10 @@ describe("the engine with pinyin and typos", () => {
     expect(topicOf("hwo many parts are there")).toEqual(["parts", "en"]);
     expect(topicOf("crude oli length")).toEqual(["crude-oil", "en"]);
   });
+  it("puts back the letter a vowel-less three-letter word lost, and corrects a long word beside pinyin", () => {
+    expect(topicOf("how lng is rust")).toEqual(["runtime-rust", "en"]);
+    expect(topicOf("tie xi qu maening")).toEqual(["title-meaning", "en"]);
+  });
   it("builds the reading table once per index", () => {
     expect(readingTable(index)).toBe(readingTable(index));
     expect(readingTable(index).byReading.get("tiexiqu")).toContain("铁西区");
