@@ -9,6 +9,7 @@ import type {
   APIAllowedMentions,
   APIComponentInMessageActionRow,
   APIEmbed,
+  GuildScheduledEventStatus,
   RESTPatchAPIGuildScheduledEventJSONBody,
   RESTPostAPIGuildScheduledEventJSONBody,
 } from "discord-api-types/v10";
@@ -55,7 +56,7 @@ export interface Announcer {
   updateEvent(guildId: string, eventId: string, body: RESTPatchAPIGuildScheduledEventJSONBody): Promise<void>;
   deleteEvent(guildId: string, eventId: string): Promise<void>;
   /** The event as Discord has it now (null when deleted), for reconciliation at start. */
-  getEvent(guildId: string, eventId: string): Promise<{ status: number; scheduledStartTime: string; name: string } | null>;
+  getEvent(guildId: string, eventId: string): Promise<{ status: GuildScheduledEventStatus; scheduledStartTime: string; name: string } | null>;
   /** Members who marked the event as interested. */
   eventUserIds(guildId: string, eventId: string): Promise<string[]>;
 }

@@ -28,7 +28,7 @@ import cron from "node-cron";
 import { restAnnouncer } from "./discord/announcer.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { loadTriviaBank } from "./trivia/bank.js";
-import { defaultAskIndex } from "./ask/default.js";
+import { defaultAskIndex, defaultAskTopics } from "./ask/default.js";
 import { createTriviaService, startRoundAfterPart } from "./trivia/rounds.js";
 import { reconcileScheduledEvents } from "./watchalong/reconcile.js";
 import { notifyHostOfFailure, watchJobHandlers } from "./watchalong/runner.js";
@@ -72,7 +72,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const clock = options.clock ?? createClock({ speed: config.CLOCK_SPEED, epoch: config.CLOCK_EPOCH, processStart: Date.now() });
   // Content is validated before anything connects: a broken data file stops the start with its path.
   const bank = loadTriviaBank();
-  defaultAskIndex();
+  defaultAskTopics();
   const store = await openStore(config.DATABASE_URL, { logger, clock: () => clock.now(), synchronous: config.SQLITE_SYNCHRONOUS });
 
   const client = createClient(config);
@@ -180,8 +180,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   } catch (error) {
     logger.error({ err: error }, "could not reconcile scheduled events");
   }
-  // SQLite means one bot process: what a killed predecessor had claimed runs again now, not after its lease.
-  if (store.kind === "sqlite") {
+  // SQLite without SHARD_IDS means one bot process: what a killed predecessor had claimed runs again now,
+  // not after its lease. With SHARD_IDS other processes may hold leases right now, so they are left to expire.
+  if (store.kind === "sqlite" && config.SHARD_IDS === undefined) {
     const released = await store.jobs.releaseAllLeases();
     if (released > 0) logger.info({ released }, "resumed jobs a previous run had started");
   }
@@ -215,6 +216,15 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "ready");
+  // The ask index (tens of ms to build) is warmed once connected, off the start-up path; a question that
+  // comes first builds it itself.
+  setImmediate(() => {
+    try {
+      defaultAskIndex();
+    } catch (error) {
+      logger.error({ err: error }, "could not build the ask index; the first question will try again");
+    }
+  });
 
   return {
     client,

@@ -5,7 +5,7 @@
  * questions are buttons (`wt1:ask:<topicId>:<locale>`) that answer that topic for whoever presses them.
  */
 import { ApplicationCommandOptionType } from "discord-api-types/v10";
-import { answer, defaultAskIndex, hasCjk, suggest, type AskIndex, type AskResult } from "../../src/ask/index.js";
+import { answer, defaultAskIndex, hasCjk, isSpoiler, relatedTopics, suggest, type AskIndex } from "../../src/ask/index.js";
 import type { ComponentModule, Invocation, SubcommandModule } from "../../src/discord/command.js";
 import { UserError } from "../../src/discord/errors.js";
 import { LIMITS, truncate } from "../../src/discord/limits.js";
@@ -40,8 +40,8 @@ async function audienceOf(ctx: Invocation): Promise<Audience> {
   return { watched: parts, showAll: settings.spoilerPolicy === "show-all", dm: false };
 }
 
-function spoilerMode(result: Extract<AskResult, { kind: "answer" }>, audience: Audience): SpoilerMode {
-  if (!result.spoiler) return "none";
+function spoilerMode(spoiler: boolean, audience: Audience): SpoilerMode {
+  if (!spoiler) return "none";
   return audience.dm ? "dm" : "club";
 }
 
@@ -81,7 +81,7 @@ export const ask: SubcommandModule = {
     ctx.log.debug({ kind: result.kind, topic: result.kind === "answer" ? result.topic.id : undefined }, "ask");
     switch (result.kind) {
       case "answer": {
-        const view = askAnswerView(viewContext(ctx, index, result.locale), result.topic, result.related, spoilerMode(result, audience));
+        const view = askAnswerView(viewContext(ctx, index, result.locale), result.topic, result.related, spoilerMode(result.spoiler, audience));
         await ctx.respond.send({ ...view, ephemeral: isPrivate(ctx.options) });
         return;
       }
@@ -117,12 +117,8 @@ export const askButtons: ComponentModule = {
     if (!topic) throw new UserError("error.staleButton");
     const locale: Locale = ctx.args[1] === "zh-CN" || ctx.args[1] === "en" ? ctx.args[1] : ctx.locale;
     const audience = await audienceOf(ctx);
-    const hidden = topic.part !== null && !audience.showAll && !audience.watched.has(topic.part);
-    const related = topic.related.flatMap((id) => {
-      const r = index.byId.get(id);
-      return r ? [r] : [];
-    });
-    const view = askAnswerView(viewContext(ctx, index, locale), topic, related.slice(0, 3), hidden ? (audience.dm ? "dm" : "club") : "none");
+    const spoiler = isSpoiler(topic, audience.watched, audience.showAll);
+    const view = askAnswerView(viewContext(ctx, index, locale), topic, relatedTopics(index, topic), spoilerMode(spoiler, audience));
     await ctx.respond.send({ ...view, ephemeral: true });
   },
 };

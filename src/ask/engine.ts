@@ -68,8 +68,6 @@ export interface Hit {
   id: string;
   score: number;
   queryTerms: string[];
-  /** Cosine between the question and the topic's closest curated phrasing, in [0, 1]. */
-  closest: number;
 }
 
 interface TopicDoc {
@@ -95,8 +93,8 @@ export interface AskIndex {
   readonly topicSearch: MiniSearch<TopicDoc>;
   /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
   readonly topicPhrasings: readonly (readonly CuratedPhrasing[])[];
-  /** Every token of each topic (phrasings, keywords, answer and context), by topic index. */
-  readonly topicTokens: readonly ReadonlySet<string>[];
+  /** Every token of each topic (phrasings, keywords, answer and context), by topic id. */
+  readonly topicTokens: ReadonlyMap<string, ReadonlySet<string>>;
   /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
   readonly chineseWords: ReadonlySet<string>;
   /** Spelling correction over the Latin words of the index texts. */
@@ -210,7 +208,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const phraseTopicList: number[] = [];
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
-  const topicTokens: Set<string>[] = [];
+  const topicTokens = new Map<string, Set<string>>();
   const countWords = (texts: string[]): void => {
     for (const w of latinWords(fold(texts.join(" ")))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
@@ -237,7 +235,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     }
     const seen = new Set([...questionTokens, ...keywordTokens, ...answerTokens]);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-    topicTokens.push(seen);
+    topicTokens.set(topic.id, seen);
     topicDocs.push({ id: ti, questions: [...questionTokens].join(" "), keywords: [...keywordTokens].join(" "), answer: [...answerTokens].join(" ") });
     countWords([...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]);
   });
@@ -370,7 +368,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms, closest: Math.min(1, closest) });
+    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return hits;
@@ -429,8 +427,6 @@ export interface Judgement {
   confidence: number;
   coverage: number;
   margin: number;
-  /** Cosine between the question and the best topic's closest curated phrasing. */
-  closest: number;
   /** The form of answer the question asks for in so many words (see formsAsked). */
   forms: ReadonlySet<Form>;
   /**
@@ -473,7 +469,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   });
   const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
   const top = results[0];
-  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, closest: 0, forms, focus, offTopic, unknownOutweighs: true, anchored };
+  if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, forms, focus, offTopic, unknownOutweighs: true, anchored };
 
   const matchedTop = new Set(top.queryTerms);
   const matchedAny = new Set<string>();
@@ -520,10 +516,11 @@ export function judge(index: AskIndex, text: string): Judgement {
   // Only question words matched ("what time is it"): never confident enough to answer.
   const cap = weakOnly ? ANSWER_THRESHOLD - 0.05 : 1;
   const confidence = Math.min(cap, coverage * (0.75 + 0.25 * margin) * specificity);
-  return { locale, ranked, confidence, coverage, margin, closest: top.closest, forms, focus, offTopic, unknownOutweighs: unknown >= known, anchored };
+  return { locale, ranked, confidence, coverage, margin, forms, focus, offTopic, unknownOutweighs: unknown >= known, anchored };
 }
 
-function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
+/** The topic's related topics that exist, at most three (the buttons under an answer). */
+export function relatedTopics(index: AskIndex, topic: AskTopic): AskTopic[] {
   return topic.related.flatMap((id) => {
     const t = index.byId.get(id);
     return t ? [t] : [];
@@ -631,8 +628,7 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
-  const topicIndex = index.topics.indexOf(best.topic);
-  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => index.topicTokens[topicIndex]?.has(f) === true);
+  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => index.topicTokens.get(best.topic.id)?.has(f) === true);
   if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms) && aboutFocus) {
     return {
       kind: "answer",

@@ -1,11 +1,12 @@
 /** The ask domain: curated topics, the normaliser, the engine, the spoiler policy and the eval scorer. */
 export { askTopic, askTopicFile, READ_MORE, type AskTopic, type ReadMore } from "./schema.js";
 export { loadAskTopics, defaultAskDir, AskDataError } from "./load.js";
-export { analyze, tokenize, fold, hasCjk, stem, isWeak, type Analysis, type Unit } from "./normalize.js";
+export { analyze, fold, hasCjk, stem, isWeak, type Analysis, type Unit } from "./normalize.js";
 export {
   buildAskIndex,
   searchTopics,
   correctSpelling,
+  relatedTopics,
   readingTable,
   questionPool,
   topicQuestion,
@@ -23,7 +24,7 @@ export {
   type Judgement,
 } from "./engine.js";
 export { isSpoiler } from "./spoiler.js";
-export { defaultAskIndex } from "./default.js";
+export { defaultAskIndex, defaultAskTopics } from "./default.js";
 export { detectIntents, INTENTS, type Intent } from "./intent.js";
 export { buildSpellIndex, correctWord, editDistance, type SpellIndex } from "./spell.js";
 export { evaluate, evalSet, judgeItem, type EvalItem, type EvalReport, type EvalOutcome, type Rate } from "./evaluate.js";

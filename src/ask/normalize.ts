@@ -342,11 +342,6 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   return { tokens, units, extras, segments };
 }
 
-/** The tokens alone (the MiniSearch tokenizer). */
-export function tokenize(text: string): string[] {
-  return analyze(text).tokens;
-}
-
 /** True for a word that reads as pinyin (one or more syllables, no tones). */
 export function isPinyin(word: string): boolean {
   return word.length >= 2 && !EN_STOP.has(word) && readsAsPinyin(word);

@@ -7,6 +7,7 @@
  * Sessions already running keep running; a deleted event only detaches them. Errors from Discord are
  * reported, never thrown: reconciliation must not stop the bot from starting.
  */
+import { GuildScheduledEventStatus } from "discord-api-types/v10";
 import type { Announcer } from "../announcer.js";
 import { partName, partyTitle } from "../discord/views/watchparty.js";
 import { translator } from "../i18n/index.js";
@@ -45,7 +46,6 @@ export interface ReconcileReport {
   errors: { sessionId: string; error: string }[];
 }
 
-const EVENT_CANCELED = 4;
 /** Differences smaller than this are rounding, not a move. */
 const MOVE_THRESHOLD_MS = MINUTE;
 
@@ -69,11 +69,10 @@ export async function reconcileScheduledEvents(deps: ReconcileDeps, now: number)
     const state = session.plan!;
     const t = translator(state.locale);
     const v = { t, locale: state.locale, kb: deps.knowledge };
-    const series = session.seriesId ? await store.sessions.getSeries(session.seriesId) : null;
-    const title = partyTitle(t, series?.title ?? session.title);
+    const title = partyTitle(t, session.title);
     const part = partName(v, session.partId);
 
-    if (!event || event.status === EVENT_CANCELED) {
+    if (!event || event.status === GuildScheduledEventStatus.Canceled) {
       if (session.status !== "scheduled") {
         await updateSessionState(store, session.id, () => ({ scheduledEventId: null }));
         report.detached.push(session.id);

@@ -23,6 +23,7 @@
  * channel when it is another one; otherwise logged), done; missing access → retried a few times, then
  * failed (pass `notifyHostOfFailure` as the scheduler's onFailed); transient → retried.
  */
+import { GuildScheduledEventEntityType, GuildScheduledEventPrivacyLevel, GuildScheduledEventStatus } from "discord-api-types/v10";
 import { AnnounceError, type Announcer, type OutgoingMessage } from "../announcer.js";
 import {
   announcementMessage,
@@ -34,6 +35,7 @@ import {
   type WatchMessage,
   type WatchView,
 } from "../discord/views/watchparty.js";
+import { NO_MENTIONS } from "../discord/limits.js";
 import { translator, type Locale, type MessageKey, type MessageParams } from "../i18n/index.js";
 import type { KnowledgeBase } from "../knowledge/base.js";
 import type { Logger } from "../log.js";
@@ -91,15 +93,6 @@ export const ORDER_WAIT_MS = MINUTE;
 /** Users mentioned per message (Discord allows 100; 80 mentions also fit in 2000 characters). */
 export const MENTIONS_PER_MESSAGE = 80;
 
-const EVENT_ACTIVE = 2;
-const EVENT_COMPLETED = 3;
-const EVENT_CANCELED = 4;
-const PRIVACY_GUILD_ONLY = 2;
-const ENTITY_VOICE = 2;
-const ENTITY_EXTERNAL = 3;
-
-const NOBODY = { parse: [] as [] };
-
 function viewFor(knowledge: KnowledgeBase, locale: Locale): WatchView {
   return { t: translator(locale), locale, kb: knowledge };
 }
@@ -109,7 +102,7 @@ function toOutgoing(message: WatchMessage, extra: Partial<OutgoingMessage> = {})
     ...(message.content !== undefined ? { content: message.content } : {}),
     embeds: message.embeds,
     components: message.components,
-    allowed_mentions: NOBODY,
+    allowed_mentions: NO_MENTIONS,
     ...extra,
   };
 }
@@ -203,11 +196,6 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     return s && s.plan ? s : null;
   }
 
-  async function seriesTitle(session: StoredSession): Promise<string | null> {
-    const series = session.seriesId ? await store.sessions.getSeries(session.seriesId) : null;
-    return series?.title ?? session.title;
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Posting
 
@@ -295,7 +283,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const started = await store.sessions.update<SessionState>(session.id, { status: "running" }, { expectStatus: "scheduled" });
     if (started) {
       session.status = "running";
-      await setEventStatus(session, EVENT_ACTIVE);
+      await setEventStatus(session, GuildScheduledEventStatus.Active);
       await refreshAnnouncement(session.seriesId);
     }
   }
@@ -305,7 +293,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const ended = await store.sessions.update<SessionState>(session.id, { status: "ended", pausedAt: null }, { expectStatus: ["scheduled", "running", "paused"] });
     if (!ended) return;
     session.status = "ended";
-    await setEventStatus(session, EVENT_COMPLETED);
+    await setEventStatus(session, GuildScheduledEventStatus.Completed);
     await store.progress.markWatched(session.guildId, session.partId, now, session.id);
     if (session.seriesId) await closeSeriesIfDone(store, session.seriesId);
     await refreshAnnouncement(session.seriesId);
@@ -365,7 +353,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const cancelled = await cancelSeries(store, seriesId);
     for (const s of cancelled) await cancelEvent(s);
     const t = translator(session.plan!.locale);
-    const title = partyTitle(t, await seriesTitle(session));
+    const title = partyTitle(t, session.title);
     log.warn({ guildId: session.guildId, seriesId, channelId: session.channelId }, "watch party cancelled: its channel is gone");
     await postHostNotice(deps, session, "watch.notice.channelGone", { title }, `watch:${seriesId}:channel-gone`);
   }
@@ -373,7 +361,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
   async function cancelEvent(session: StoredSession): Promise<void> {
     if (!session.scheduledEventId) return;
     try {
-      await announcer.updateEvent(session.guildId, session.scheduledEventId, { status: session.status === "scheduled" ? EVENT_CANCELED : EVENT_COMPLETED });
+      await announcer.updateEvent(session.guildId, session.scheduledEventId, { status: session.status === "scheduled" ? GuildScheduledEventStatus.Canceled : GuildScheduledEventStatus.Completed });
     } catch {
       await announcer.deleteEvent(session.guildId, session.scheduledEventId).catch(() => undefined);
     }
@@ -407,7 +395,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const state = session.plan!;
     const v = viewFor(knowledge, state.locale);
     const key = momentDedupeKey(session.id, moment.key);
-    const base = { moment, at, state, sessionId: session.id, title: await seriesTitle(session), late };
+    const base = { moment, at, state, sessionId: session.id, title: session.title, late };
     switch (moment.kind) {
       case "reminder":
         await sendWithPings(session, momentMessage(v, base), key);
@@ -537,16 +525,17 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
       for (const s of sessions) {
         const state = s.plan!;
         if (!state.createEvent || s.scheduledEventId || s.status !== "scheduled") continue;
-        const title = partyTitle(translator(state.locale), await seriesTitle(s)).replace(/\\/g, "");
         const v = viewFor(knowledge, state.locale);
+        // An event name is plain text (no markdown to escape); the announcer clamps names and descriptions.
+        const title = s.title ?? v.t("watch.announce.defaultTitle");
         const body = {
-          name: `${title} · ${partName(v, s.partId)}`.slice(0, 100),
-          privacy_level: PRIVACY_GUILD_ONLY,
+          name: `${title} · ${partName(v, s.partId)}`,
+          privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly,
           ...eventTimes(state),
-          description: v.t("watch.announce.description", { host: s.createdBy, channel: s.channelId }).slice(0, 1000),
+          description: v.t("watch.event.description", { host: s.createdBy, channel: s.channelId }),
           ...(state.voiceChannelId
-            ? { entity_type: ENTITY_VOICE, channel_id: state.voiceChannelId }
-            : { entity_type: ENTITY_EXTERNAL, entity_metadata: { location: `https://discord.com/channels/${s.guildId}/${s.channelId}` } }),
+            ? { entity_type: GuildScheduledEventEntityType.Voice, channel_id: state.voiceChannelId }
+            : { entity_type: GuildScheduledEventEntityType.External, entity_metadata: { location: `https://discord.com/channels/${s.guildId}/${s.channelId}` } }),
         } as Parameters<Announcer["createEvent"]>[1];
         try {
           const { eventId } = await announcer.createEvent(s.guildId, body);
@@ -593,10 +582,10 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     }
     await refreshAnnouncement(job.payload.seriesId);
     const t = translator(first.plan!.locale);
-    const title = partyTitle(t, await seriesTitle(first));
+    const title = partyTitle(t, first.title);
     const text = job.payload.by ? t("watch.notice.cancelled", { title, by: job.payload.by }) : t("watch.notice.cancelledPlain", { title });
     try {
-      await announcer.send(first.channelId, { content: text, allowed_mentions: NOBODY }, `watch:${job.payload.seriesId}:notice:${job.payload.reason}`);
+      await announcer.send(first.channelId, { content: text, allowed_mentions: NO_MENTIONS }, `watch:${job.payload.seriesId}:notice:${job.payload.reason}`);
     } catch (error) {
       log.info({ err: error, seriesId: job.payload.seriesId }, "watch party: could not post the cancellation");
     }

@@ -50,7 +50,6 @@ export const JOB_ANNOUNCE = "watch:announce";
 export const JOB_EVENT = "watch:event";
 export const JOB_NOTICE = "watch:notice";
 export const JOB_DRAFT = "watch:draft";
-export const WATCH_JOB_KINDS = [JOB_MOMENT, JOB_ANNOUNCE, JOB_EVENT, JOB_NOTICE, JOB_DRAFT] as const;
 
 /** Parties (series with a session not over) a server may have at once. */
 export const MAX_ACTIVE_PARTIES = 25;

@@ -1,7 +1,7 @@
 import { InteractionResponseType } from "discord-api-types/v10";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InteractionHandle } from "../../src/sandbox/emulator.js";
-import { expectNoFindings, startWorld, textOf, type World } from "./harness.js";
+import { autocomplete, command, expectNoFindings, startWorld, textOf, type World } from "./harness.js";
 
 const CJK = /[\u4e00-\u9fff]/;
 let world: World;
@@ -17,14 +17,7 @@ afterEach(() => {
 });
 
 function askCommand(question: string, locale = "en-US", extra: Record<string, string | boolean> = {}) {
-  return world.emu.command({
-    user: world.memberId,
-    guildId: world.guildId,
-    channelId: world.channelId,
-    locale,
-    name: "westofthetracks",
-    options: { subcommand: "ask", options: { question, ...extra } },
-  });
+  return command(world, { subcommand: "ask", options: { question, ...extra } }, { locale });
 }
 
 describe("/westofthetracks ask through the emulator", () => {
@@ -72,17 +65,8 @@ describe("/westofthetracks ask through the emulator", () => {
   });
 
   it("autocompletes questions", async () => {
-    const handle = world.emu.autocomplete({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "ask", options: { question: "how long" } },
-      focused: "question",
-    });
-    const response = await handle.response();
+    const { response, choices } = await autocomplete(world, { subcommand: "ask", options: { question: "how long" } }, "question");
     expect(response.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
-    const choices = (response.data as { choices: { name: string; value: string }[] }).choices;
     expect(choices.length).toBeGreaterThan(0);
     expect(choices.length).toBeLessThanOrEqual(25);
     expect(choices[0]!.name.toLowerCase()).toContain("how long");

@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startBot, type RunningBot } from "../../src/main.js";
 import { createLogger } from "../../src/log.js";
-import { startEmulator, type Emulator, type InteractionHandle } from "../../src/sandbox/emulator.js";
+import { startEmulator, type CommandInput, type Emulator, type InteractionCallback, type InteractionHandle } from "../../src/sandbox/emulator.js";
 
 export interface World {
   emu: Emulator;
@@ -122,4 +122,17 @@ export function textOf(m: APIMessage): string {
 /** The answer a member sees: the original response, or the private follow-up that replaced it. */
 export async function answerOf(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
   return Promise.any([handle.original(timeoutMs), handle.waitForFollowUp(() => true, timeoutMs)]);
+}
+
+type Here = Pick<World, "emu" | "guildId" | "channelId" | "memberId">;
+
+/** `/westofthetracks …` in the world's channel, as its member unless `extra` says otherwise. */
+export function command(world: Here, options: CommandInput["options"], extra: Partial<CommandInput> = {}): InteractionHandle {
+  return world.emu.command({ user: world.memberId, guildId: world.guildId, channelId: world.channelId, name: "westofthetracks", options, ...extra });
+}
+
+/** Autocomplete on `/westofthetracks` as the member: the callback and the choices it offered. */
+export async function autocomplete(world: Here, options: CommandInput["options"], focused: string): Promise<{ response: InteractionCallback; choices: { name: string; value: string }[] }> {
+  const response = await world.emu.autocomplete({ user: world.memberId, guildId: world.guildId, channelId: world.channelId, name: "westofthetracks", options, focused }).response();
+  return { response, choices: (response.data as { choices: { name: string; value: string }[] }).choices };
 }

@@ -1,7 +1,7 @@
 import { InteractionResponseType } from "discord-api-types/v10";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InteractionHandle } from "../../src/sandbox/emulator.js";
-import { expectNoFindings, startWorld, textOf, type World } from "./harness.js";
+import { autocomplete, command, expectNoFindings, startWorld, textOf, type World } from "./harness.js";
 
 /** Share of Chinese characters among all letters: English replies quote a few Chinese titles, Chinese ones are mostly Chinese. */
 function chineseShare(text: string): number {
@@ -47,14 +47,7 @@ describe("the real bot against the emulator", () => {
   for (const { subcommand, options } of SUBCOMMANDS) {
     for (const locale of ["en-US", "zh-CN"]) {
       it(`${subcommand} ${JSON.stringify(options ?? {})} in ${locale}`, async () => {
-        const handle = world.emu.command({
-          user: world.memberId,
-          guildId: world.guildId,
-          channelId: world.channelId,
-          locale,
-          name: "westofthetracks",
-          options: { subcommand, ...(options ? { options } : {}) },
-        });
+        const handle = command(world, { subcommand, ...(options ? { options } : {}) }, { locale });
         const response = await handle.response();
         expect(response.type).toBe(InteractionResponseType.ChannelMessageWithSource);
         const message = await handle.original();
@@ -68,39 +61,18 @@ describe("the real bot against the emulator", () => {
   }
 
   it("answers privately on request", async () => {
-    const handle = world.emu.command({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "about", options: { private: true } },
-    });
+    const handle = command(world, { subcommand: "about", options: { private: true } });
     expect(InteractionHandle.ephemeral(await handle.original())).toBe(true);
   });
 
   it("autocompletes glossary terms", async () => {
-    const handle = world.emu.autocomplete({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "glossary", options: { term: "xia" } },
-      focused: "term",
-    });
-    const response = await handle.response();
+    const { response, choices } = await autocomplete(world, { subcommand: "glossary", options: { term: "xia" } }, "term");
     expect(response.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
-    const choices = (response.data as { choices: { name: string; value: string }[] }).choices;
     expect(choices.map((c) => c.value)).toContain("xiagang");
   });
 
   it("turns the page with the next-part button", async () => {
-    const handle = world.emu.command({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "part", options: { name: "rust" } },
-    });
+    const handle = command(world, { subcommand: "part", options: { name: "rust" } });
     const message = await handle.original();
     const press = world.emu.button({ user: world.memberId, message, customId: `wt1:part:remnants:${world.memberId}` });
     expect((await press.response()).type).toBe(InteractionResponseType.UpdateMessage);
@@ -118,13 +90,7 @@ describe("the real bot against the emulator", () => {
   });
 
   it("answers a 6,000-character glossary search briefly and privately, echoing no mention", async () => {
-    const handle = world.emu.command({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "glossary", options: { term: "@everyone " + "y".repeat(5990) } },
-    });
+    const handle = command(world, { subcommand: "glossary", options: { term: "@everyone " + "y".repeat(5990) } });
     const reply = await handle.original();
     expect(InteractionHandle.ephemeral(reply)).toBe(true);
     expect(reply.content.length).toBeLessThan(2000);
@@ -134,26 +100,14 @@ describe("the real bot against the emulator", () => {
   it("rides out a 429 and a 500 on the interaction callback", async () => {
     world.emu.faults.add({ route: /\/interactions\/.*\/callback/, status: 429, count: 1, retryAfterMs: 100 });
     world.emu.faults.add({ route: /\/interactions\/.*\/callback/, status: 500, count: 1 });
-    const handle = world.emu.command({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "credits" },
-    });
+    const handle = command(world, { subcommand: "credits" });
     expect(textOf(await handle.original())).toContain("Wang Bing");
   });
 
   it("resumes after the gateway drops, and loses no interaction sent meanwhile", async () => {
     const { identifies, resumes } = world.emu.gateway.stats;
     world.emu.gateway.drop({ clean: false });
-    const handle = world.emu.command({
-      user: world.memberId,
-      guildId: world.guildId,
-      channelId: world.channelId,
-      name: "westofthetracks",
-      options: { subcommand: "about" },
-    });
+    const handle = command(world, { subcommand: "about" });
     expect(textOf(await handle.original(15_000))).toContain("Wang Bing");
     // It came back by RESUME (the interaction was replayed), not by starting a new session.
     expect(world.emu.gateway.stats.resumes).toBe(resumes + 1);

@@ -5,8 +5,7 @@
  * can ping anyone or break the layout; `safeMessage` downstream still applies the no-ping default.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord-api-types/v10";
-import { topicQuestion, type AskIndex, type AskTopic, type InvalidReason } from "../../ask/index.js";
-import { MAX_QUESTION_CHARS } from "../../ask/index.js";
+import { MAX_QUESTION_CHARS, topicQuestion, type AskIndex, type AskTopic, type InvalidReason } from "../../ask/index.js";
 import type { KnowledgeBase } from "../../knowledge/base.js";
 import type { Locale } from "../../knowledge/schema.js";
 import { translator, type MessageKey } from "../../i18n/index.js";

@@ -93,6 +93,7 @@ export const watchalong = defineMessages(
     "watch.error.channelMissing": "I can't run a party in <#{channel}>: I'm missing {permissions} there.",
     "watch.error.voiceType": "<#{channel}> is not a voice channel.",
     "watch.error.pingRole": "That role can't be pinged by the bot: pick a role that is not @everyone and not a bot's own.",
+    "watch.error.pingRoleLocked": "Only members who may mention that role can have the bot ping it: pick a role anyone can mention, or ask someone with Mention Everyone.",
     "watch.error.notYours": "Only the host who made this plan can confirm it.",
 
     "watch.preview.title": "Watch party plan",
@@ -120,6 +121,7 @@ export const watchalong = defineMessages(
 
     "watch.announce.defaultTitle": "West of the Tracks watch party",
     "watch.announce.description": "Hosted by <@{host}> in <#{channel}>. Say whether you're coming with the buttons below; I'll remind the members who are going.",
+    "watch.event.description": "A West of the Tracks watch party hosted by <@{host}>. Say whether you're coming in <#{channel}>, and I'll remind the members who are going.",
     "watch.announce.voice": "We watch together in <#{channel}>.",
     "watch.announce.session": "Part {n} · {part}",
     "watch.announce.when": "{at} ({relative}) · {minutes} min",
@@ -314,6 +316,7 @@ export const watchalong = defineMessages(
     "watch.error.channelMissing": "我无法在 <#{channel}> 主持观影会：我在那里缺少 {permissions} 权限。",
     "watch.error.voiceType": "<#{channel}> 不是语音频道。",
     "watch.error.pingRole": "机器人不能通知这个身份组：请选择一个不是 @everyone、也不属于机器人的身份组。",
+    "watch.error.pingRoleLocked": "只有能提及这个身份组的成员才能让机器人通知它：请选择任何人都能提及的身份组，或请有“提及 @everyone”权限的成员来设置。",
     "watch.error.notYours": "只有制定这个计划的主持人才能确认它。",
 
     "watch.preview.title": "观影会计划",
@@ -341,6 +344,7 @@ export const watchalong = defineMessages(
 
     "watch.announce.defaultTitle": "《铁西区》观影会",
     "watch.announce.description": "由 <@{host}> 在 <#{channel}> 主持。请用下面的按钮告诉大家你来不来；我会提醒报名参加的成员。",
+    "watch.event.description": "《铁西区》观影会，由 <@{host}> 主持。请到 <#{channel}> 告诉大家你来不来；我会提醒报名参加的成员。",
     "watch.announce.voice": "我们在 <#{channel}> 一起看。",
     "watch.announce.session": "第 {n} 场 · {part}",
     "watch.announce.when": "{at}（{relative}）· {minutes} 分钟",

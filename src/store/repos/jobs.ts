@@ -4,6 +4,11 @@ import type { Database, Row } from "../schema.js";
 import type { ClaimOptions, Job, JobFilter, JobStatus, NewJob } from "../types.js";
 import { changed, inTransaction, parseJson, toJson, type RepoContext } from "./context.js";
 
+/** What claiming writes on a job (with one more attempt): running, leased to the owner until now + leaseMs. */
+function claimedBy(opts: ClaimOptions, now: number, stamp: number) {
+  return { status: "running" as const, lease_owner: opts.owner, lease_until: now + opts.leaseMs, updated_at: stamp };
+}
+
 // Status literals are written into the SQL (not bound) where they must match a partial index's
 // predicate: SQLite only uses a partial index when the query repeats the literal term.
 const PENDING = sql.lit("pending");
@@ -75,13 +80,7 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
         },
       )
       .updateTable("jobs")
-      .set((eb) => ({
-        status: "running",
-        lease_owner: opts.owner,
-        lease_until: now + opts.leaseMs,
-        attempts: eb("attempts", "+", 1),
-        updated_at: stamp,
-      }))
+      .set((eb) => ({ ...claimedBy(opts, now, stamp), attempts: eb("attempts", "+", 1) }))
       .where("id", "in", (eb) => eb.selectFrom("picked").select("picked.id"))
       .where("status", "=", status)
       .where(col, "<=", now)
@@ -131,13 +130,7 @@ export function jobsRepo(db: Kysely<Database>, ctx: RepoContext) {
             .limit(opts.limit),
       )
       .updateTable("jobs")
-      .set((eb) => ({
-        status: "running",
-        lease_owner: opts.owner,
-        lease_until: now + opts.leaseMs,
-        attempts: eb("attempts", "+", 1),
-        updated_at: stamp,
-      }))
+      .set((eb) => ({ ...claimedBy(opts, now, stamp), attempts: eb("attempts", "+", 1) }))
       .where("id", "in", (eb) => eb.selectFrom("picked").select("picked.id"))
       .where((eb) =>
         eb.or([

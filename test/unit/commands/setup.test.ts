@@ -2,7 +2,7 @@ import { PermissionFlagsBits } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { westofthetracks } from "../../../commands/westofthetracks.js";
 import { forgetButtons } from "../../../commands/westofthetracks/setup.js";
-import { UserError } from "../../../src/discord/errors.js";
+import type { UserError } from "../../../src/discord/errors.js";
 import { t } from "../../../src/i18n/index.js";
 import type { BotServices } from "../../../src/services.js";
 import {
@@ -13,6 +13,7 @@ import {
   stubInspector,
   type OfflineInput,
 } from "../../../bench/lib/offline.js";
+import { ALL_NEEDED, userErrorOf } from "./helpers.js";
 
 const GUILD = "100000000000000001";
 const GOOD = "500000000000000001";
@@ -20,13 +21,6 @@ const READ_ONLY = "500000000000000002";
 const VOICE = "500000000000000003";
 const HOSTS = "600000000000000001";
 const BOT_ROLE = "600000000000000002";
-const ALL_NEEDED =
-  PermissionFlagsBits.ViewChannel |
-  PermissionFlagsBits.SendMessages |
-  PermissionFlagsBits.EmbedLinks |
-  PermissionFlagsBits.AttachFiles |
-  PermissionFlagsBits.CreatePublicThreads |
-  PermissionFlagsBits.SendMessagesInThreads;
 const MANAGER = PermissionFlagsBits.ManageGuild;
 
 let services: BotServices;
@@ -52,12 +46,7 @@ function configure(options: OfflineInput["options"], extra: Partial<OfflineInput
 }
 
 async function expectUserError(run: () => Promise<void>, key: string) {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  expect((error as UserError).key).toBe(key);
+  expect((await userErrorOf(run)).key).toBe(key);
 }
 
 describe("setup configure", () => {

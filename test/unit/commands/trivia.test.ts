@@ -2,11 +2,11 @@ import { PermissionFlagsBits, type APIApplicationCommandOption, type Localizatio
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { westofthetracks } from "../../../commands/westofthetracks.js";
 import { trivia, triviaButtons, triviaLeaderboardButtons } from "../../../commands/westofthetracks/trivia.js";
-import { UserError } from "../../../src/discord/errors.js";
 import { t } from "../../../src/i18n/index.js";
 import type { BotServices } from "../../../src/services.js";
 import { offlineCommand, offlineComponent, offlineServices, stubInspector, type OfflineInput } from "../../../bench/lib/offline.js";
 import { CHANNEL, GUILD, T0, rightChoice, world, type World } from "../trivia/rounds-harness.js";
+import { userErrorOf } from "./helpers.js";
 
 const HOST_ROLE = "600000000000000001";
 const STARTER = "300000000000000001";
@@ -41,24 +41,15 @@ function command(subcommand: string, options: OfflineInput["options"] = {}, extr
   return { run: () => westofthetracks.execute(full), sent };
 }
 
-async function userError(run: () => Promise<void>): Promise<UserError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
-
 describe("trivia start", () => {
   it("refuses bad input with clear (ephemeral) errors before doing anything", async () => {
-    expect((await userError(command("start", {}, { guildId: null }).run)).key).toBe("error.guildOnly");
-    expect((await userError(command("start", { questions: 0 }).run)).key).toBe("trivia.badQuestions");
-    const tooMany = await userError(command("start", { questions: 500 }).run);
+    expect((await userErrorOf(command("start", {}, { guildId: null }).run)).key).toBe("error.guildOnly");
+    expect((await userErrorOf(command("start", { questions: 0 }).run)).key).toBe("trivia.badQuestions");
+    const tooMany = await userErrorOf(command("start", { questions: 500 }).run);
     expect(t("en", tooMany.key, tooMany.params)).toBe("A round has from 1 to 20 questions.");
-    expect((await userError(command("start", { seconds: 5 }).run)).key).toBe("trivia.badSeconds");
-    expect((await userError(command("start", { part: "klingon" }).run)).key).toBe("error.badOption");
-    const cannot = await userError(command("start", {}, { appPermissions: PermissionFlagsBits.ViewChannel }).run);
+    expect((await userErrorOf(command("start", { seconds: 5 }).run)).key).toBe("trivia.badSeconds");
+    expect((await userErrorOf(command("start", { part: "klingon" }).run)).key).toBe("error.badOption");
+    const cannot = await userErrorOf(command("start", {}, { appPermissions: PermissionFlagsBits.ViewChannel }).run);
     expect(cannot.key).toBe("trivia.channelMissing");
     expect(t("en", cannot.key, cannot.params)).toContain("Send Messages, Embed Links");
     expect(await w.store.trivia.activeRoundInChannel(GUILD, CHANNEL)).toBeNull();
@@ -76,12 +67,12 @@ describe("trivia start", () => {
     expect(text).toContain("100 points");
     expect(text).toContain(`<t:${Math.floor((T0 + 5000) / 1000)}:R>`);
     expect(reply.converted?.allowedMentions).toEqual({ parse: [] });
-    expect((await userError(command("start").run)).key).toBe("trivia.running");
+    expect((await userErrorOf(command("start").run)).key).toBe("trivia.running");
   });
 
   it("says so politely when trivia is not wired", async () => {
     services = { ...services, trivia: undefined };
-    expect((await userError(command("start").run)).key).toBe("trivia.unavailable");
+    expect((await userErrorOf(command("start").run)).key).toBe("trivia.unavailable");
   });
 
   it("answers in Chinese for Chinese members", async () => {
@@ -117,7 +108,7 @@ describe("answer buttons", () => {
     const foreign = press(["zzzzzzzzzz", "0", "0"]);
     await foreign.run();
     expect(foreign.sent[0]!.payload.content).toBe(t("en", "trivia.unknownRound"));
-    expect((await userError(press([r.id, "x", "0"]).run)).key).toBe("error.staleButton");
+    expect((await userErrorOf(press([r.id, "x", "0"]).run)).key).toBe("error.staleButton");
     expect(await w.store.trivia.answers(r.id)).toHaveLength(1);
   });
 });
@@ -125,13 +116,13 @@ describe("answer buttons", () => {
 describe("trivia stop", () => {
   it("the starter, a host or a member with the host role may stop; nobody else", async () => {
     await command("start", { questions: 2 }).run();
-    expect((await userError(command("stop", {}, { userId: OTHER, memberPermissions: 0n }).run)).key).toBe("trivia.stopDenied");
+    expect((await userErrorOf(command("stop", {}, { userId: OTHER, memberPermissions: 0n }).run)).key).toBe("trivia.stopDenied");
 
     await w.store.settings.update(GUILD, { hostRoleId: HOST_ROLE });
     const byRole = command("stop", {}, { userId: OTHER, memberPermissions: 0n, memberRoleIds: [HOST_ROLE] });
     await byRole.run();
     expect(JSON.stringify(byRole.sent.at(-1)!.payload.embeds)).toContain("standings so far");
-    expect((await userError(command("stop").run)).key).toBe("trivia.noRound");
+    expect((await userErrorOf(command("stop").run)).key).toBe("trivia.noRound");
 
     w.clock.advance(30_000);
     await command("start", { questions: 2 }).run();
@@ -218,11 +209,11 @@ describe("leaderboard and stats", () => {
 
 describe("trivia schedule", () => {
   it("is for hosts, validates the cron and zone, shows the next run, and can be removed", async () => {
-    expect((await userError(command("schedule", { cron: "0 20 * * 5", timezone: "UTC" }, { memberPermissions: 0n }).run)).key).toBe("error.missingPermission");
+    expect((await userErrorOf(command("schedule", { cron: "0 20 * * 5", timezone: "UTC" }, { memberPermissions: 0n }).run)).key).toBe("error.missingPermission");
     const host = { memberPermissions: PermissionFlagsBits.ManageEvents };
-    expect((await userError(command("schedule", { cron: "whenever", timezone: "UTC" }, host).run)).key).toBe("trivia.cronInvalid");
-    expect((await userError(command("schedule", { cron: "0 20 * * 5", timezone: "Mars/Olympus" }, host).run)).key).toBe("setup.badTimezone");
-    expect((await userError(command("schedule", { cron: "0 20 * * 5", timezone: "UTC", channel: READ_ONLY }, host).run)).key).toBe("trivia.channelMissing");
+    expect((await userErrorOf(command("schedule", { cron: "whenever", timezone: "UTC" }, host).run)).key).toBe("trivia.cronInvalid");
+    expect((await userErrorOf(command("schedule", { cron: "0 20 * * 5", timezone: "Mars/Olympus" }, host).run)).key).toBe("setup.badTimezone");
+    expect((await userErrorOf(command("schedule", { cron: "0 20 * * 5", timezone: "UTC", channel: READ_ONLY }, host).run)).key).toBe("trivia.channelMissing");
 
     const ok = command("schedule", { cron: "0 20 * * 5", timezone: "UTC", channel: ELSEWHERE, questions: 4 }, host);
     await ok.run();
@@ -234,7 +225,7 @@ describe("trivia schedule", () => {
     const off = command("unschedule", { channel: ELSEWHERE }, host);
     await off.run();
     expect(off.sent[0]!.payload.content).toBe(t("en", "trivia.unscheduled", { channel: ELSEWHERE }));
-    expect((await userError(command("unschedule", { channel: ELSEWHERE }, host).run)).key).toBe("trivia.noSchedule");
+    expect((await userErrorOf(command("unschedule", { channel: ELSEWHERE }, host).run)).key).toBe("trivia.noSchedule");
   });
 });
 

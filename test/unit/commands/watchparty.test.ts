@@ -2,12 +2,12 @@ import { PermissionFlagsBits } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { westofthetracks } from "../../../commands/westofthetracks.js";
 import { watchCancelButtons, watchConfirmButtons, watchRsvpButtons } from "../../../commands/westofthetracks/watchparty.js";
-import { UserError } from "../../../src/discord/errors.js";
 import { t } from "../../../src/i18n/index.js";
 import type { BotServices } from "../../../src/services.js";
 import { manualClock, type ManualClock } from "../../../src/watchalong/clock.js";
 import { createWatchService, type SessionState } from "../../../src/watchalong/service.js";
 import { offlineAutocomplete, offlineCommand, offlineComponent, offlineServices, stubInspector, type OfflineInput } from "../../../bench/lib/offline.js";
+import { ALL_NEEDED, userErrorOf } from "./helpers.js";
 
 const GUILD = "100000000000000001";
 const HERE = "200000000000000001";
@@ -15,16 +15,10 @@ const READ_ONLY = "500000000000000002";
 const VOICE = "500000000000000003";
 const HOSTS = "600000000000000001";
 const PING = "600000000000000002";
+const LOCKED = "600000000000000003";
 const HOST = "300000000000000001";
 const MEMBER = "300000000000000002";
 const T0 = Date.UTC(2026, 0, 5, 18, 0, 0);
-const ALL_NEEDED =
-  PermissionFlagsBits.ViewChannel |
-  PermissionFlagsBits.SendMessages |
-  PermissionFlagsBits.EmbedLinks |
-  PermissionFlagsBits.AttachFiles |
-  PermissionFlagsBits.CreatePublicThreads |
-  PermissionFlagsBits.SendMessagesInThreads;
 
 let services: BotServices;
 let clock: ManualClock;
@@ -37,7 +31,7 @@ beforeEach(async () => {
         [READ_ONLY]: { kind: "text", botPermissions: PermissionFlagsBits.ViewChannel },
         [VOICE]: { kind: "voice", botPermissions: ALL_NEEDED },
       },
-      roles: { [HOSTS]: {}, [PING]: {}, [GUILD]: { everyone: true } },
+      roles: { [HOSTS]: {}, [PING]: {}, [LOCKED]: { mentionable: false }, [GUILD]: { everyone: true } },
     }),
   });
   const store = services.store;
@@ -53,15 +47,6 @@ const asHost = { memberRoleIds: [HOSTS], userId: HOST };
 function command(subcommand: string, options: OfflineInput["options"] = {}, extra: Partial<OfflineInput> = {}) {
   const { ctx, sent } = offlineCommand({ services, group: "watchparty", subcommand, options, ...extra });
   return { ctx, sent, run: () => westofthetracks.execute(ctx) };
-}
-
-async function errorOf(run: () => Promise<void>): Promise<UserError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
 }
 
 function draftIdOf(sent: ReturnType<typeof command>["sent"]): string {
@@ -107,7 +92,7 @@ describe("watchparty schedule", () => {
 
     // A second press finds the plan gone; nothing is scheduled twice.
     const again = offlineComponent({ services, args: [draftId, "yes"], ...asHost });
-    expect((await errorOf(() => watchConfirmButtons.execute(again.ctx))).key).toBe("watch.error.draft-gone");
+    expect((await userErrorOf(() => watchConfirmButtons.execute(again.ctx))).key).toBe("watch.error.draft-gone");
     expect(await services.store.sessions.listUpcoming(GUILD)).toHaveLength(3);
   });
 
@@ -149,10 +134,11 @@ describe("watchparty schedule", () => {
       [{ part: "rails", when: "in 2 hours", channel: VOICE }, "watch.error.channelType"],
       [{ part: "rails", when: "in 2 hours", voice: HERE }, "watch.error.voiceType"],
       [{ part: "rails", when: "in 2 hours", ping: GUILD }, "watch.error.pingRole"],
+      [{ part: "rails", when: "in 2 hours", ping: LOCKED }, "watch.error.pingRoleLocked"],
     ];
     for (const [options, key] of cases) {
       const c = command("schedule", options, asHost);
-      const error = await errorOf(c.run);
+      const error = await userErrorOf(c.run);
       expect(error.key, JSON.stringify(options)).toBe(key);
       // Every message exists in both languages, placeholders filled.
       expect(t("zh-CN", error.key, error.params)).not.toMatch(/\{\w+\}/);
@@ -162,25 +148,25 @@ describe("watchparty schedule", () => {
 
   it("names the first valid time after a DST gap", async () => {
     const c = command("schedule", { part: "rails", when: "2026-03-29 02:30", timezone: "Europe/Berlin" }, asHost);
-    const error = await errorOf(c.run);
+    const error = await userErrorOf(c.run);
     // 03:00 CEST = 01:00 UTC
     expect(String(error.params?.suggestion)).toContain(`<t:${Date.UTC(2026, 2, 29, 1, 0) / 1000}:F>`);
   });
 
   it("refuses a party overlapping another in the same channel", async () => {
     await previewAndConfirm();
-    const error = await errorOf(command("schedule", { part: "rust", when: "in 3 hours", timezone: "UTC" }, asHost).run);
+    const error = await userErrorOf(command("schedule", { part: "rust", when: "in 3 hours", timezone: "UTC" }, asHost).run);
     expect(error.key).toBe("watch.error.overlap");
   });
 
   it("is for hosts only (host role from the club's settings, Manage Events, Manage Server)", async () => {
-    const error = await errorOf(command("schedule", { part: "rails", when: "in 2 hours" }, { userId: MEMBER }).run);
+    const error = await userErrorOf(command("schedule", { part: "rails", when: "in 2 hours" }, { userId: MEMBER }).run);
     expect(error.key).toBe("error.missingPermission");
     await command("schedule", { part: "rails", when: "in 2 hours" }, { userId: MEMBER, memberPermissions: PermissionFlagsBits.ManageEvents }).run();
   });
 
   it("is refused in DMs", async () => {
-    expect((await errorOf(command("list", {}, { guildId: null }).run)).key).toBe("error.guildOnly");
+    expect((await userErrorOf(command("list", {}, { guildId: null }).run)).key).toBe("error.guildOnly");
   });
 });
 
@@ -216,19 +202,19 @@ describe("watchparty after scheduling", () => {
   it("a session of another server is refused", async () => {
     await previewAndConfirm();
     const [session] = await services.store.sessions.listUpcoming(GUILD);
-    const error = await errorOf(command("status", { party: session!.id }, { guildId: "100000000000000002" }).run);
+    const error = await userErrorOf(command("status", { party: session!.id }, { guildId: "100000000000000002" }).run);
     expect(error.key).toBe("watch.error.wrong-guild");
-    expect((await errorOf(command("status", { party: "zzzzzzzz" }).run)).key).toBe("watch.error.not-found");
+    expect((await userErrorOf(command("status", { party: "zzzzzzzz" }).run)).key).toBe("watch.error.not-found");
   });
 
   it("delay and pause are for hosts; delay moves the start", async () => {
     await previewAndConfirm();
-    expect((await errorOf(command("delay", { minutes: 10 }, { userId: MEMBER }).run)).key).toBe("error.missingPermission");
+    expect((await userErrorOf(command("delay", { minutes: 10 }, { userId: MEMBER }).run)).key).toBe("error.missingPermission");
     const d = command("delay", { minutes: 10 }, asHost);
     await d.run();
     expect(d.sent[0]!.payload.ephemeral).toBe(false);
     expect(d.sent[1]!.payload.content).toContain(`<t:${(T0 + 2 * 3_600_000 + 600_000) / 1000}:F>`);
-    expect((await errorOf(command("pause", {}, asHost).run)).key).toBe("watch.error.not-running");
+    expect((await userErrorOf(command("pause", {}, asHost).run)).key).toBe("watch.error.not-running");
   });
 
   it("cancel asks first, then cancels the whole party", async () => {

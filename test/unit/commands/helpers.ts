@@ -1,0 +1,23 @@
+/** Shared by the command unit tests. */
+import { PermissionFlagsBits } from "discord-api-types/v10";
+import { expect } from "vitest";
+import { UserError } from "../../../src/discord/errors.js";
+
+/** Everything the bot needs in an announcement channel. */
+export const ALL_NEEDED =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.SendMessagesInThreads;
+
+/** Runs `run`, which must reject with a UserError, and returns it. */
+export async function userErrorOf(run: () => Promise<void>): Promise<UserError> {
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  return error as UserError;
+}
