@@ -66,18 +66,24 @@ function startCheckpointer(path: string, logger: Logger, intervalMs: number, onF
     workerData: { path, intervalMs, driver: createRequire(import.meta.url).resolve("better-sqlite3") },
   });
   worker.unref();
+  let exited = false;
+  worker.once("exit", () => {
+    exited = true;
+  });
   worker.on("message", (m: { error?: string }) => logger.warn({ err: m.error }, "sqlite background checkpoint failed"));
   worker.on("error", (err) => {
     onFailure();
     logger.error({ err }, "sqlite checkpointer stopped; falling back to auto-checkpoint");
   });
   return () =>
-    new Promise<void>((resolveStop) => {
-      // Held open while it stops: otherwise a process with nothing else to do would exit mid-close.
-      worker.ref();
-      worker.once("exit", () => resolveStop());
-      worker.postMessage("stop");
-    });
+    exited
+      ? Promise.resolve()
+      : new Promise<void>((resolveStop) => {
+          // Held open while it stops: otherwise a process with nothing else to do would exit mid-close.
+          worker.ref();
+          worker.once("exit", () => resolveStop());
+          worker.postMessage("stop");
+        });
 }
 
 /**
@@ -136,7 +142,10 @@ export function openSqlite(
   // stall on the event loop (`npm run bench:store`, busy tick p99). If the worker dies, it comes back.
   const stopCheckpointer =
     path !== ":memory:" && !opts.readonly
-      ? startCheckpointer(path, opts.logger, opts.checkpointIntervalMs ?? 1000, () => raw.pragma("wal_autocheckpoint = 1000"))
+      ? startCheckpointer(path, opts.logger, opts.checkpointIntervalMs ?? 1000, () => {
+          // The worker can fail after the store closed (its file removed, say): nothing to fall back then.
+          if (raw.open) raw.pragma("wal_autocheckpoint = 1000");
+        })
       : null;
   if (stopCheckpointer) raw.pragma("wal_autocheckpoint = 0");
   opts.logger.debug({ path, readonly: opts.readonly }, "sqlite opened");
