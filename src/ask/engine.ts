@@ -77,10 +77,15 @@ interface TopicDoc {
   answer: string;
 }
 
-/** A curated phrasing as the re-ranker sees it: its (distinct) tokens and its weight (square root of the sum of idf²). */
-interface CuratedPhrasing {
-  tokens: readonly string[];
-  norm: number;
+/**
+ * The curated phrasings as the re-ranker sees them: each phrasing's topic and weight (square root of the sum
+ * of its distinct tokens' idf², weak words weighed down as in the query), and for each token the phrasings
+ * that hold it, so a question's cosine against every phrasing costs only the postings of its own tokens.
+ */
+interface CuratedPhrasings {
+  readonly topic: Uint16Array;
+  readonly norm: Float64Array;
+  readonly postings: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface AskIndex {
@@ -91,8 +96,8 @@ export interface AskIndex {
   readonly maxIdf: number;
   /** MiniSearch over the topics (fields: phrasings, keywords, answer texts; document id = topic index). */
   readonly topicSearch: MiniSearch<TopicDoc>;
-  /** Each topic's curated phrasings (both languages), for re-ranking by the closest phrasing. */
-  readonly topicPhrasings: readonly (readonly CuratedPhrasing[])[];
+  /** The topics' curated phrasings (both languages), for re-ranking by the closest phrasing. */
+  readonly phrasings: CuratedPhrasings;
   /** Every token of each topic (phrasings, keywords, answer and context), by topic id. */
   readonly topicTokens: ReadonlyMap<string, ReadonlySet<string>>;
   /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
@@ -188,9 +193,23 @@ const PREFIX_WEIGHT = 0.3;
 /** Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost / penalty. */
 const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 
-/** Documents are pre-analysed by ./normalize.ts; MiniSearch sees space-joined tokens and keeps them as they are. */
-const splitTokens = (text: string): string[] => text.split(" ").filter((t) => t.length > 0);
-const keepTerm = (term: string): string => term;
+/** Documents are pre-analysed by ./normalize.ts; MiniSearch sees space-joined tokens. */
+const splitTokens = (text: string): string[] => text.split(" ");
+
+const CJK_START = /^[\u3400-\u9fff\uf900-\ufaff]/;
+/**
+ * How a token is stored in MiniSearch: Latin tokens as they are, a Chinese token as "~" and the hex code of
+ * each character ("铁西" → "~94c1897f"). MiniSearch's radix tree scans a node's children one by one, and
+ * Chinese words start with over a thousand different characters, so unencoded they make the root node's scan
+ * the index build's main cost; encoded, no node has more than 37 children. Terms are only compared whole (the
+ * prefix match applies to Latin words alone), so the encoding changes no score.
+ */
+export function indexTerm(token: string): string {
+  if (!CJK_START.test(token)) return token;
+  let term = "~";
+  for (let i = 0; i < token.length; i++) term += token.charCodeAt(i).toString(16).padStart(4, "0");
+  return term;
+}
 
 function termFactor(token: string): number {
   return isWeak(token) ? WEAK_FACTOR : PART_TOKENS.has(token) ? PART_FACTOR : 1;
@@ -209,40 +228,51 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
-  const countWords = (texts: string[]): void => {
-    for (const w of latinWords(fold(texts.join(" ")))) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+  const countWords = (text: string): void => {
+    for (const w of latinWords(text)) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
   topics.forEach((topic, ti) => {
     // Each distinct token once per field: what counts is whether a field holds a word, not how many phrasings
     // repeat it (and indexing a third of the tokens keeps the build fast).
+    const seen = new Set<string>();
     const questionTokens = new Set<string>();
-    for (const q of [...topic.questions.en, ...topic.questions["zh-CN"]]) {
+    const phrasing = (q: string): void => {
       const { tokens, segments } = analyze(q, { tokensOnly: true });
       for (const w of segments) chineseWords.add(w);
       for (const t of tokens) questionTokens.add(t);
       phraseTokens.push(tokens);
       phraseTopicList.push(ti);
+    };
+    for (const q of topic.questions.en) {
+      phrasing(q);
+      countWords(fold(q));
     }
+    for (const q of topic.questions["zh-CN"]) phrasing(q);
     const keywordTokens = new Set<string>();
-    for (const k of [...(topic.keywords ?? []), topic.id.replace(/-/g, " ")]) {
+    const keyword = (k: string): void => {
       const { tokens, segments } = analyze(k, { tokensOnly: true });
       for (const t of tokens) keywordTokens.add(t);
       for (const w of segments) chineseWords.add(w);
+    };
+    for (const k of topic.keywords ?? []) {
+      keyword(k);
+      countWords(fold(k));
     }
+    keyword(topic.id.replace(/-/g, " "));
     const answerTokens = new Set<string>();
-    for (const s of [topic.answer.en, topic.answer["zh-CN"], topic.context.en, topic.context["zh-CN"]]) {
-      for (const t of analyze(s, { segment: false, tokensOnly: true }).tokens) answerTokens.add(t);
+    for (const text of [`${topic.answer.en}\n${topic.context.en}`, `${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`]) {
+      for (const t of analyze(text, { segment: false, tokensOnly: true }).tokens) answerTokens.add(t);
     }
-    const seen = new Set([...questionTokens, ...keywordTokens, ...answerTokens]);
+    countWords(fold(`${topic.answer.en} ${topic.context.en}`));
+    for (const field of [questionTokens, keywordTokens, answerTokens]) for (const t of field) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
     topicTokens.set(topic.id, seen);
     topicDocs.push({ id: ti, questions: [...questionTokens].join(" "), keywords: [...keywordTokens].join(" "), answer: [...answerTokens].join(" ") });
-    countWords([...topic.questions.en, topic.answer.en, topic.context.en, ...(topic.keywords ?? [])]);
   });
   const topicSearch = new MiniSearch<TopicDoc>({
     fields: ["questions", "keywords", "answer"],
     tokenize: splitTokens,
-    processTerm: keepTerm,
+    processTerm: indexTerm,
   });
   topicSearch.addAll(topicDocs);
 
@@ -251,11 +281,16 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const n = df.get(t);
     return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
   };
-  const topicPhrasings: CuratedPhrasing[][] = topics.map(() => []);
+  const phrasings = { topic: Uint16Array.from(phraseTopicList), norm: new Float64Array(phraseTokens.length), postings: new Map<string, number[]>() };
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
-    for (const t of tokens) norm += (idfOf(t) * termFactor(t)) ** 2;
-    topicPhrasings[phraseTopicList[pi] ?? 0]?.push({ tokens, norm: Math.sqrt(norm) });
+    for (const t of tokens) {
+      norm += (idfOf(t) * termFactor(t)) ** 2;
+      const list = phrasings.postings.get(t);
+      if (list === undefined) phrasings.postings.set(t, [pi]);
+      else list.push(pi);
+    }
+    phrasings.norm[pi] = Math.sqrt(norm) || 1;
   });
   return {
     topics,
@@ -263,7 +298,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     df,
     maxIdf,
     topicSearch,
-    topicPhrasings,
+    phrasings,
     topicTokens,
     chineseWords,
     spell: buildSpellIndex(wordCount),
@@ -328,7 +363,9 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   const last = query[lastAt] ?? "";
   const prefixLast = isLatinToken(last) && last.length >= 3 && !index.df.has(last);
   const prefix = (_term: string, i: number): boolean => prefixLast && i === lastAt;
-  const boostTerm = (term: string): number => termFactor(term);
+  // MiniSearch passes the stored form of each term (see indexTerm); the query's own tokens are read by position.
+  const boostTerm = (_term: string, i: number): number => termFactor(query[i] ?? "");
+  const original = new Map(query.map((t) => [indexTerm(t), t]));
   const found = index.topicSearch.search(query.join(" "), {
     boost: { questions: BOOST_QUESTIONS, keywords: BOOST_KEYWORDS, answer: BOOST_ANSWER },
     boostTerm,
@@ -350,17 +387,27 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     if (index.df.has(t)) weights.set(t, w * w);
   }
   const qlen = Math.sqrt(qnorm) || 1;
+  // The closest phrasing of each topic: dot products gathered over the postings of the question's tokens.
+  const { topic: phrasingTopic, norm, postings } = index.phrasings;
+  const dots = new Float64Array(norm.length);
+  const touched: number[] = [];
+  for (const [t, w2] of weights) {
+    for (const pi of postings.get(t) ?? []) {
+      if (dots[pi] === 0) touched.push(pi);
+      dots[pi] = (dots[pi] ?? 0) + w2;
+    }
+  }
+  const closestOf = new Float64Array(index.topics.length);
+  for (const pi of touched) {
+    const ti = phrasingTopic[pi] ?? 0;
+    closestOf[ti] = Math.max(closestOf[ti] ?? 0, (dots[pi] ?? 0) / (qlen * (norm[pi] ?? 1)));
+  }
   const floor = (found[0]?.score ?? 0) / RERANK_SPAN;
   const hits: Hit[] = [];
   for (const r of found) {
     if (r.score < floor) break;
     const ti = Number(r.id);
-    let closest = 0;
-    for (const p of index.topicPhrasings[ti] ?? []) {
-      let dot = 0;
-      for (const t of p.tokens) dot += weights.get(t) ?? 0;
-      if (dot > 0) closest = Math.max(closest, dot / (qlen * (p.norm || 1)));
-    }
+    const closest = closestOf[ti] ?? 0;
     const near = 1 + Math.min(1, closest);
     let s = r.score * near * near;
     const tags = index.topics[ti]?.intent;
@@ -368,7 +415,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms });
+    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms.map((t) => original.get(t) ?? t) });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return hits;

@@ -5,6 +5,7 @@ export { analyze, fold, hasCjk, stem, isWeak, type Analysis, type Unit } from ".
 export {
   buildAskIndex,
   searchTopics,
+  indexTerm,
   correctSpelling,
   relatedTopics,
   readingTable,
