@@ -86,6 +86,13 @@ interface CuratedPhrasings {
   readonly topic: Uint16Array;
   readonly norm: Float64Array;
   readonly postings: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Scratch space for one search: the dot product of each phrasing (zero between searches: each search clears
+   * what it touched) and the phrasings touched. Kept with the index so that a search allocates no array as
+   * long as the index (tens of kB): the garbage collector's pauses are what set the latency's tail.
+   */
+  readonly dots: Float64Array;
+  readonly touched: Uint32Array;
 }
 
 export interface AskIndex {
@@ -281,7 +288,13 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const n = df.get(t);
     return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
   };
-  const phrasings = { topic: Uint16Array.from(phraseTopicList), norm: new Float64Array(phraseTokens.length), postings: new Map<string, number[]>() };
+  const phrasings = {
+    topic: Uint16Array.from(phraseTopicList),
+    norm: new Float64Array(phraseTokens.length),
+    postings: new Map<string, number[]>(),
+    dots: new Float64Array(phraseTokens.length),
+    touched: new Uint32Array(phraseTokens.length),
+  };
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
     for (const t of tokens) {
@@ -388,19 +401,20 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   }
   const qlen = Math.sqrt(qnorm) || 1;
   // The closest phrasing of each topic: dot products gathered over the postings of the question's tokens.
-  const { topic: phrasingTopic, norm, postings } = index.phrasings;
-  const dots = new Float64Array(norm.length);
-  const touched: number[] = [];
+  const { topic: phrasingTopic, norm, postings, dots, touched } = index.phrasings;
+  let touchedCount = 0;
   for (const [t, w2] of weights) {
     for (const pi of postings.get(t) ?? []) {
-      if (dots[pi] === 0) touched.push(pi);
+      if (dots[pi] === 0) touched[touchedCount++] = pi;
       dots[pi] = (dots[pi] ?? 0) + w2;
     }
   }
   const closestOf = new Float64Array(index.topics.length);
-  for (const pi of touched) {
+  for (let k = 0; k < touchedCount; k++) {
+    const pi = touched[k] ?? 0;
     const ti = phrasingTopic[pi] ?? 0;
     closestOf[ti] = Math.max(closestOf[ti] ?? 0, (dots[pi] ?? 0) / (qlen * (norm[pi] ?? 1)));
+    dots[pi] = 0;
   }
   const floor = (found[0]?.score ?? 0) / RERANK_SPAN;
   const hits: Hit[] = [];
