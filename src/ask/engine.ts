@@ -22,7 +22,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -132,9 +132,12 @@ const OFF_TOPIC: RegExp[] = [
   /\b(still life|palme d['’ ]?or|zhang yimou|chen kaige|wong kar-?wai|ang lee|to live|farewell my concubine|red sorghum|kurosawa|ozu)\b/,
   /(三峡好人|金棕榈|张艺谋|陈凯歌|王家卫|霸王别姬|红高粱|黑泽明|小津安二郎)/,
   // Ratings and scores (no source here gives one), private lives, property prices.
-  /\b(rating|ratings|rated|score out of|imdb score|douban score|rotten tomatoes|letterboxd|metacritic)\b/,
-  /\b(wife|husband|married|marry|divorced?|spouse|house prices?|property prices?|rent prices?)\b/,
-  /(评分|打分|豆瓣分|几颗星|老婆|妻子|丈夫|老公|结婚|离婚|私生活|房价|租金)/,
+  /\b(rating|ratings|rated|score out of|imdb score|douban score|rotten tomatoes|metacritic)\b|\bletterboxd (score|rating|average)\b/,
+  /\b(wife|husband|married|marry|divorced?|spouse|girlfriend|boyfriend|dating|gender|male or female|man or a woman|house prices?|property prices?|rent prices?)\b/,
+  /(评分|打分|豆瓣分|几颗星|老婆|妻子|丈夫|老公|结婚|离婚|私生活|私下|私交|男朋友|女朋友|男的还是女的|性别|房价|租金)/,
+  // Everyday life and other entertainment.
+  /\b(tv shows?|tv series|sitcoms?|anime|video games?|blue screen|wifi|wi-fi|my (computer|laptop|pc) (is|keeps|won't|wont))\b/,
+  /(电视剧|综艺|动漫|游戏|蓝屏|死机|重装系统|网速|开会|几点开|好听的歌|推荐.{0,4}歌)/,
   // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
   /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
   /(代码|编程|报错|机器人|权限|服务器设置)/,
@@ -447,6 +450,14 @@ export function correctSpelling(index: AskIndex, text: string): string {
   return folded.replace(/[a-z]+/g, (word) => {
     at++;
     if (known(word)) return word;
+    // A stretched word ("screeen", "sooo"): a letter typed three times or more stands for two, or one.
+    if (/([a-z])\1\1/.test(word)) {
+      const two = word.replace(/([a-z])\1{2,}/g, "$1$1");
+      const one = word.replace(/([a-z])\1{2,}/g, "$1");
+      if (known(two)) return two;
+      if (known(one)) return one;
+      word = two;
+    }
     // Three letters: a swap of two neighbours ("hwo" → "how", "oli" → "oil"), or, for a word with no vowel
     // (no English word lacks one: "wth", "lng"), a dropped letter put back; one edit would reach too much.
     if (word.length === 3) return swapToKnown(word, index.spell.count) ?? (/[aeiouy]/.test(word) ? word : (insertToKnown(word, index.spell.count) ?? word));
@@ -593,12 +604,22 @@ const YEAR_OR_DATE = /\b(1[89]\d\d|20\d\d)s?\b|\b(january|february|march|april|m
 const DURATION = /\d+\s*(minutes?|mins?|hours?|hrs?|分钟|小时)|\b(minutes?|hours?|years?|months?|weeks?|days?)\b|[一二两三四五六七八九十半]+(个)?(小时|分钟)|\d年/i;
 /** The present: an answer about how things are now, not how they were. */
 const PRESENT = /\b(today|now|nowadays|currently|current|present|still)\b|现在|目前|如今|今天|至今|仍然|依然/i;
-/** A name: two capitalised words ("Wang Bing", "Old Du", "Alain Bergala") or a capitalised word after a role. */
-const NAME = /\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z]{2,}\b|\b(by|director|editor|producer|with)\s+[A-Z]/;
+/**
+ * A person's name: two capitalised words ("Wang Bing", "Old Du", "Alain Bergala") that do not name a place or
+ * an institution ("Beijing Normal University", "Jingwen Hall", "Hubert Bals Fund"), or a capitalised word after
+ * a role.
+ */
+const NAME =
+  /\b[A-Z][a-z]+ (?!(?:Normal|University|College|Hall|Festival|Fund|Street|Forum|Film|Films|Centre|Center|Releases|Museum|Institute|Review|Press|Square|Station|District|Province|Prize|Award|Awards|Cinema|Theatre|Theater|Library|Academy|School|Group|Company|Editions|Éditions|Records|Times)\b)[A-Z][a-z]+|\b(by|director|editor|producer|critic|artist|with)\s+[A-Z]/;
+/** A sum of money, or an answer saying that no figure is known. */
+const MONEY = /\d[\d,.]*\s*(yuan|rmb|dollars?|euros?|francs?|usd|eur)\b|[$€¥£]\s?\d|\d[\d,.]*\s*(万|千)?(元|美元|欧元|块)|[一二两三四五六七八九十百千万]+(元|块)|\bno [\w -]{0,20}figures?\b|没有.{0,8}(数字|数据)/i;
+/** Someone's opinion reported: called, praised, wrote, ranked…, or a quotation. */
+const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|hailed|ranked|compared|admired|considers?|considered|regarded|acclaimed|celebrated)\b|“|称|评价|认为|写道|誉为|称赞|赞扬|评论|说过/;
 
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
- * "when", a length for "how long", a name for "who", the present for "today" / "现在". A topic that matches
+ * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much money", a reported view for
+ * "what did … think of". A topic that matches
  * the words but not the form ("how long is The Ditch" against a topic that says what The Ditch is) is
  * offered as a suggestion, not stated as the answer.
  */
@@ -610,6 +631,8 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
   if (forms.has("person") && !NAME.test(en)) return false;
   if (forms.has("now") && !PRESENT.test(en) && !PRESENT.test(zh)) return false;
+  if (forms.has("money") && !MONEY.test(en) && !MONEY.test(zh)) return false;
+  if (forms.has("opinion") && !OPINION.test(en) && !OPINION.test(zh)) return false;
   return true;
 }
 
@@ -637,6 +660,9 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
     const words = (en[1] ?? "").trim().split(/\s+/);
     for (let i = 0; i < words.length; i++) {
       const word = words[i] ?? "";
+      // A name or phrase of several words is one focus ("what happens to old du": "laodu", not "old").
+      const phrase = latinPhraseAt(words, i)?.canonical;
+      if (phrase !== undefined) return NOT_FOCUS.has(phrase) || isWeak(phrase) ? undefined : phrase;
       if (isPinyin(word) && index.df.has(word + (words[i + 1] ?? ""))) break;
       const token = analyze(word).units[0]?.tokens[0];
       if (token === undefined) continue;
@@ -649,6 +675,30 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
     if (unit !== undefined && unit.text.length >= 2 && !NOT_FOCUS.has(unit.text) && rest.startsWith(unit.text)) return unit.text;
   }
   return undefined;
+}
+
+/**
+ * Kinds a focus word can name, and the tokens that are instances of them: "which festival" is answered by a
+ * topic naming the Berlinale, "which city" needs no word "city".
+ */
+const FESTIVALS = new Set(
+  ["berlinale yamagata doclisboa rotterdam iffr busan marseille fid nantes lisbon", "柏林 山形 鹿特 釜山 马赛 里斯"]
+    .join(" ")
+    .split(" ")
+    .map((w) => (hasCjk(w) ? w : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
+);
+const INSTANCES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["festival", FESTIVALS],
+  ["电影节", FESTIVALS],
+]);
+
+/** Whether a topic mentions a focus word, or an instance of the kind it names. */
+function mentions(index: AskIndex, topic: AskTopic, focus: string): boolean {
+  const tokens = index.topicTokens.get(topic.id);
+  if (tokens === undefined) return false;
+  if (tokens.has(focus)) return true;
+  const instances = INSTANCES.get(focus);
+  return instances !== undefined && [...instances].some((t) => tokens.has(t));
 }
 
 /** Not judged out of scope: something matched, nothing off-topic named, known words not outweighed by unknown ones. */
@@ -689,7 +739,7 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
-  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => index.topicTokens.get(best.topic.id)?.has(f) === true);
+  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => mentions(index, best.topic, f));
   if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms) && aboutFocus) {
     return {
       kind: "answer",

@@ -55,8 +55,11 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
   ["when", ["duration"]],
 ]);
 
-/** The form of answer a question asks for in so many words: a number, a year or date, a length, a name, the present. */
-export type Form = "count" | "when" | "duration" | "person" | "now";
+/**
+ * The form of answer a question asks for in so many words: a number, a year or date, a length, a name, the
+ * present, a sum of money, someone's opinion.
+ */
+export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion";
 
 const FORM_CUES: Record<Form, RegExp> = {
   count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
@@ -64,6 +67,10 @@ const FORM_CUES: Record<Form, RegExp> = {
   duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
   person: /\bwho(s|m|se)?\b|谁|哪位/,
   now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|现在|目前|如今|今天|还活着/,
+  money:
+    /\bhow much\b.*\b(money|cost|costs|pay|paid|price|fee|fees|compensation|salary|wage|wages|allowance|subsidy|yuan|rmb|dollars?|euros?|earn|earned|spend|spent|charge|charged)\b|\bhow much (does|did|do|was|is) (it|they|he|she)( \w+)? (cost|pay|get|earn|make)\b|\bprices?\b|多少钱|多少元|几块钱|多少块|赔了多少|多少补偿|补偿.{0,4}多少|工资|片酬|票价|价格|多少.{0,3}(钱|费)|生活费.{0,6}多少|多少.{0,4}生活费/,
+  opinion:
+    /\bwhat (did|does|do) (\w+ ){1,3}(think|say|feel|write) (of|about)\b|\b(opinion|opinions|thoughts on|reaction to|react to|reacted to|feel about|felt about)\b|\bhow did (\w+ ){1,3}(react|feel|respond)\b|怎么评价|如何评价|怎么看|怎么想|评价(如何|怎么样)|什么评价|有何评价|看法|感想|觉得.{0,10}(怎么样|如何)|说了什么|说过什么|什么反应/,
 };
 
 /** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */

@@ -166,6 +166,15 @@ alias("rust", "工厂", "第一部分", "第一部", "工厂部分", "工厂那�
 alias("remnants", "艳粉街", "艷粉街", "豔粉街", "第二部分", "第二部", "艳粉街部分", "艳粉街那部分", "part 2", "part two", "second part");
 alias("rails", "第三部分", "第三部", "铁路部分", "铁路那部分", "铁路篇", "part 3", "part three", "third part", "last part");
 
+/** The canonical token of a Latin alias phrase starting at words[at] ("old du" → "laodu"), with its length in words. */
+export function latinPhraseAt(words: readonly string[], at: number): { canonical: string; words: number } | undefined {
+  for (let n = Math.min(4, words.length - at); n >= 2; n--) {
+    const canonical = LATIN_PHRASES.get(words.slice(at, at + n).join(" "));
+    if (canonical !== undefined) return { canonical, words: n };
+  }
+  return undefined;
+}
+
 /** The Chinese alias phrases ("铁西区", "下岗", "多长"…): words the index knows even where the segmenter splits them. */
 export const CJK_ALIAS_PHRASES: readonly string[] = [...CJK_PHRASES.keys()];
 

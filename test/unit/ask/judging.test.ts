@@ -74,3 +74,54 @@ describe("questions shown to members", () => {
     expect(topicQuestion(index, rust!, "en")).toMatch(/Rust/);
   });
 });
+
+describe("questions about money and opinions", () => {
+  it("reads a question for a sum or for someone's view", () => {
+    expect(formsAsked("how much compensation did the families get").has("money")).toBe(true);
+    expect(formsAsked("拆迁补偿了多少钱").has("money")).toBe(true);
+    expect(formsAsked("how many factories were there").has("money")).toBe(false);
+    expect(formsAsked("what did jia zhangke think of it").has("opinion")).toBe(true);
+    expect(formsAsked("艾未未怎么评价这部片").has("opinion")).toBe(true);
+    expect(formsAsked("what is it about").has("opinion")).toBe(false);
+  });
+  it("states a sum only from a topic that gives one", () => {
+    // The demolition topic tells of families holding out for compensation, but names no sum.
+    expect(answer(index, "How much compensation did the Yanfen Street families get?", all).kind).toBe("unsure");
+    expect(outcome("拆迁补偿了多少钱")).not.toContain("remnants-demolition");
+    expect(outcome("How much money did Ai Weiwei give Wang Bing?")[0]).toBe("ai-weiwei");
+  });
+  it("states a view only from a topic that reports one", () => {
+    // Ai Weiwei's topic tells of his money, not of what he thought of the film.
+    expect(answer(index, "What did Ai Weiwei think of the film?", all).kind).toBe("unsure");
+    expect(outcome("What did the critics say about it?")[0]).toBe("critics");
+  });
+  it("takes a place or an institution for no person's name", () => {
+    // The Beijing screening names a university and a hall, no organiser.
+    expect(answer(index, "Who organised the Beijing Normal University screening?", all).kind).toBe("unsure");
+    expect(outcome("who was the chair of the yamagata jury")[0]).toBe("yamagata-jury-president");
+  });
+});
+
+describe("what a which / what question is about, read more closely", () => {
+  it("takes a name of two words as one thing", () => {
+    expect(outcome("what happens to old du in rails")[0]).toBe("rails-story");
+  });
+  it("counts a named festival as an answer to which festival", () => {
+    expect(outcome("which festival showed ta'ang")[0]).toBe("taang");
+  });
+});
+
+describe("more of everyday typing", () => {
+  it("reads a stretched word as the word", () => {
+    expect(outcome("how looong is rust")).toEqual(["runtime-rust", "en"]);
+  });
+  it("refuses everyday and other-entertainment questions, and private ones", () => {
+    for (const q of ["推荐几部好看的电视剧", "any good tv series to binge", "my computer keeps showing a blue screen", "王兵私下是什么样的人", "is wang bing's producer male or female"]) {
+      expect(outcome(q), q).toEqual(["out-of-scope"]);
+    }
+  });
+  it("does not take a site's name for a ratings question", () => {
+    expect(outcome("seen it called west of tracks on letterboxd, which title is right")).not.toEqual(["out-of-scope"]);
+    expect(outcome("what's its letterboxd average")).toEqual(["out-of-scope"]);
+  });
+});
