@@ -106,6 +106,9 @@ describe("what a which / what question is about, read more closely", () => {
   it("takes a name of two words as one thing", () => {
     expect(outcome("what happens to old du in rails")[0]).toBe("rails-story");
   });
+  it("takes 'what else' / 'what other' for no subject", () => {
+    expect(outcome("what else has wang bing directed")[0]).toBe("wb-filmography");
+  });
   it("counts a named festival as an answer to which festival", () => {
     expect(outcome("which festival showed ta'ang")[0]).toBe("taang");
   });
