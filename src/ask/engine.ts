@@ -636,16 +636,17 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   return true;
 }
 
-const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,4})/;
+const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
 const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:个|首|部|种|家|位|次)?|几(?:个|首|部|种|家|位|次))([\u3400-\u9fff]+)/u;
 /** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
-    "else other " +
     "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面"
   ).split(" "),
 );
+
+const OTHER = new Set(["else", "other", "another"]);
 
 /**
  * The thing a which/what/how-many question asks about: the first content word after the question word
@@ -665,6 +666,8 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
       const phrase = latinPhraseAt(words, i)?.canonical;
       if (phrase !== undefined) return NOT_FOCUS.has(phrase) || isWeak(phrase) ? undefined : phrase;
       if (isPinyin(word) && index.df.has(word + (words[i + 1] ?? ""))) break;
+      // "what else", "what other prizes": the subject, if any, comes after.
+      if (OTHER.has(word)) continue;
       const token = analyze(word).units[0]?.tokens[0];
       if (token === undefined) continue;
       return NOT_FOCUS.has(word) || NOT_FOCUS.has(token) ? undefined : token;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, buildAskIndex, isWeak, loadAskTopics, topicQuestion } from "../../../src/ask/index.js";
+import { answer, buildAskIndex, isWeak, judge, loadAskTopics, topicQuestion } from "../../../src/ask/index.js";
 import { formsAsked } from "../../../src/ask/intent.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 
@@ -107,6 +107,9 @@ describe("what a which / what question is about, read more closely", () => {
     expect(outcome("what happens to old du in rails")[0]).toBe("rails-story");
   });
   it("takes 'what else' / 'what other' for no subject", () => {
+    expect(judge(index, "what else did it win").focus).toEqual(["award"]);
+    expect(judge(index, "what other movies has wang bing made").focus).toEqual(["wangbing"]);
+    expect(judge(index, "what other prizes did it win").focus).toEqual(["award"]);
     expect(outcome("what else has wang bing directed")[0]).toBe("wb-filmography");
   });
   it("counts a named festival as an answer to which festival", () => {
