@@ -149,11 +149,17 @@ console.log(
 const options = { spoilers: false, watched: new Set<PartId>(["rust"]) };
 for (const q of everything) answer(index, q, options); // warm-up
 const latencies: number[] = [];
+/** Each set's own latencies too: long messages and near-misses (judged sentence by sentence) cost most. */
+const perSet = new Map<string, number[]>(SETS.map(([name]) => [name, []]));
+const setOf = new Map<string, string>();
+for (const [name, file] of SETS) for (const item of evalSet.parse(JSON.parse(readFileSync(file, "utf8")))) if (!setOf.has(item.q)) setOf.set(item.q, name);
 for (let r = 0; r < REPEATS; r++) {
   for (const q of everything) {
     const t0 = performance.now();
     answer(index, q, options);
-    latencies.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    latencies.push(ms);
+    perSet.get(setOf.get(q) ?? "")?.push(ms);
   }
 }
 latencies.sort((a, b) => a - b);
@@ -164,3 +170,7 @@ console.log(
 console.log(
   `query latency p50 ${quantile(latencies, 0.5).toFixed(3)} ms, p99 ${quantile(latencies, 0.99).toFixed(3)} ms over ${latencies.length} queries`,
 );
+for (const [name, list] of perSet) {
+  list.sort((a, b) => a - b);
+  if (list.length > 0) console.log(`  ${name.split(" (")[0]}: p50 ${quantile(list, 0.5).toFixed(3)} ms, p99 ${quantile(list, 0.99).toFixed(3)} ms`);
+}
