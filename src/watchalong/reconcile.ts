@@ -1,9 +1,11 @@
 /**
  * At start: compare the Discord Scheduled Events of upcoming parties with what the store says, because
  * members with Manage Events may have changed them by hand while the bot was down.
- * - event deleted (or cancelled in Discord) → that session is cancelled (its jobs too) and the host told;
+ * - event deleted (or cancelled in Discord) → that session is cancelled (its jobs too), the announcement
+ *   marks it cancelled and the host is told;
  * - event start moved by a minute or more → the session follows: all its moments shift by the same amount
- *   (in a marathon the later sessions too, and their events are re-timed), jobs re-planned, host told.
+ *   (in a marathon the later sessions too, and their events are re-timed), jobs re-planned, the announcement
+ *   shows the new times, host told.
  * Sessions already running keep running; a deleted event only detaches them. Errors from Discord are
  * reported, never thrown: reconciliation must not stop the bot from starting.
  */
@@ -83,6 +85,8 @@ export async function reconcileScheduledEvents(deps: ReconcileDeps, now: number)
       await store.jobs.cancelWhere(session.guildId, { dedupeKeyPrefix: sessionJobPrefix(session.id) });
       if (session.seriesId) await closeSeriesIfDone(store, session.seriesId);
       report.cancelled.push({ sessionId: session.id, eventId });
+      // The announcement shows that part cancelled (a `watch:event` job refreshes it; the session has no event now).
+      await enqueue({ guildId: session.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: session.id } satisfies EventPayload, dedupeKey: `watch:${session.id}:event:${now}` });
       log.info({ guildId: session.guildId, sessionId: session.id, eventId }, "watch party session cancelled: its Scheduled Event was deleted");
       await postHostNotice(deps, session, "watch.notice.eventDeleted", { title, part }, `watch:${session.id}:event-deleted`, { fallbackToPartyChannel: true });
       continue;
@@ -94,10 +98,10 @@ export async function reconcileScheduledEvents(deps: ReconcileDeps, now: number)
     if (!Number.isFinite(want) || Math.abs(want - have) < MOVE_THRESHOLD_MS) continue;
     const by = want - have;
     const changed = await shiftSessions(store, enqueue, session, { from: Number.MIN_SAFE_INTEGER, by }, now, (s) => ({ ...s, delayMs: s.delayMs + by }));
-    // The moved event already says the new time; later sessions of a marathon need their events re-timed.
-    for (const later of changed.slice(1)) {
-      if (!later.scheduledEventId) continue;
-      await enqueue({ guildId: later.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: later.id } satisfies EventPayload, dedupeKey: `watch:${later.id}:event:${now}` });
+    // Each changed session gets a `watch:event` job: it refreshes the announcement (the new times) and re-times
+    // the session's event (later sessions of a marathon; for the moved one, its end follows its start).
+    for (const moved of changed) {
+      await enqueue({ guildId: moved.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: moved.id } satisfies EventPayload, dedupeKey: `watch:${moved.id}:event:${now}` });
     }
     report.moved.push({ sessionId: session.id, from: have, to: want });
     log.info({ guildId: session.guildId, sessionId: session.id, from: have, to: want }, "watch party session moved with its Scheduled Event");

@@ -555,8 +555,9 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
   /** After a shift: the announcement shows the new times, the Scheduled Event is re-timed. */
   async function runEvent(job: Job<EventPayload>, ctx: JobContext): Promise<JobOutcome> {
     const session = await getSession(job.payload.sessionId);
-    if (!session || !isLive(session)) return { type: "done" };
+    if (!session) return { type: "done" };
     if (ctx.attempt === 1) await refreshAnnouncement(session.seriesId);
+    if (!isLive(session)) return { type: "done" };
     if (!session.scheduledEventId) return { type: "done" };
     try {
       const times = eventTimes(session.plan!);

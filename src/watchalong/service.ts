@@ -113,7 +113,7 @@ export interface EventPayload {
 export interface NoticePayload {
   seriesId: string;
   sessionIds: string[];
-  reason: "cancelled" | "channel-gone" | "event-deleted";
+  reason: "cancelled";
   by: string | null;
 }
 

@@ -325,6 +325,13 @@ describe("reconciliation at start", () => {
     expect((await w.session(rails!.id)).status).toBe("scheduled");
     const notes = w.announcer.sends().filter((s) => s.message.allowed_mentions?.users?.includes(HOST));
     expect(notes.map((n) => textOf(n.message))).toEqual([expect.stringContaining("moved by hand"), expect.stringContaining("was deleted")]);
+    // The announcement follows: Rust at its new time, Remnants marked cancelled.
+    const editsBefore = w.announcer.calls.filter((c) => c.op === "edit").length;
+    await w.tick();
+    const edits = w.announcer.calls.filter((c) => c.op === "edit").slice(editsBefore);
+    const latest = edits.at(-1);
+    expect(latest && latest.op === "edit" && textOf(latest.message)).toContain(`<t:${(oldStart + 30 * MIN) / 1000}:F>`);
+    expect(latest && latest.op === "edit" && textOf(latest.message)).toMatch(/Remnants[^]*Cancelled[^]*Rails/);
     // Reconciling again finds nothing to do.
     const again = await reconcileScheduledEvents(w.deps, w.clock.now());
     expect(again.cancelled).toEqual([]);
