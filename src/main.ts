@@ -29,7 +29,7 @@ import { restAnnouncer } from "./discord/announcer.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { loadTriviaBank } from "./trivia/bank.js";
 import { defaultAskIndex, defaultAskTopics } from "./ask/default.js";
-import { createTriviaService, startRoundAfterPart } from "./trivia/rounds.js";
+import { createTriviaService, startRoundAfterPart, type TriviaDeps } from "./trivia/rounds.js";
 import { reconcileScheduledEvents } from "./watchalong/reconcile.js";
 import { notifyHostOfFailure, watchJobHandlers } from "./watchalong/runner.js";
 import { createWatchService } from "./watchalong/service.js";
@@ -77,7 +77,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
   const client = createClient(config);
   const announcer = restAnnouncer(client.rest);
-  const triviaDeps = { store, announcer, knowledge, clock, logger, bank };
+  // Trivia enqueues through the scheduler (created below, with trivia's handlers), so its jobs wake its timer.
+  const triviaDeps: TriviaDeps = { store, announcer, knowledge, clock, logger, bank, enqueue: (job) => scheduler.enqueue(job) };
   const trivia = createTriviaService(triviaDeps);
   const watchDeps = {
     store,

@@ -49,7 +49,7 @@ import type { KnowledgeBase } from "../knowledge/base.js";
 import { PART_IDS, type Localized, type PartId } from "../knowledge/schema.js";
 import type { Logger } from "../log.js";
 import type { JobContext, JobHandler, JobOutcome } from "../scheduler/types.js";
-import { ALL_TIME, seasonKey, weekKey, type Job, type MemberAnswer, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
+import { ALL_TIME, seasonKey, weekKey, type Job, type MemberAnswer, type NewJob, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
 import { nextCronOccurrences, validateCron, type CronErrorCode } from "../watchalong/cadence.js";
 import type { Clock } from "../watchalong/clock.js";
 import { isValidTimeZone, normalizeTimeZone } from "../watchalong/time.js";
@@ -113,6 +113,11 @@ export interface TriviaDeps {
   clock: Clock;
   logger: Logger;
   bank: readonly TriviaQuestion[];
+  /**
+   * The scheduler's enqueue (default: straight to the store). Through the scheduler, a job due before its
+   * next heartbeat (the first question, an early close) wakes its precise timer instead of waiting for a tick.
+   */
+  enqueue?: <P>(job: NewJob<P>) => Promise<{ id: string; created: boolean }>;
   /** Randomness for question choice and option order (default: Math.random). */
   rng?: Rng;
   cooldownMs?: number;
@@ -254,6 +259,7 @@ function toOutgoing(message: TriviaMessage): OutgoingMessage {
 export function createTriviaService(deps: TriviaDeps): TriviaService & { handlers: JobHandler[] } {
   const { store, announcer, knowledge, clock, bank } = deps;
   const log = deps.logger.child({ module: "trivia" });
+  const enqueue = deps.enqueue ?? (<P>(job: NewJob<P>) => store.jobs.enqueue(job));
   const rng = deps.rng ?? Math.random;
   const cooldownMs = deps.cooldownMs ?? DEFAULT_COOLDOWN_MS;
   const leadMs = deps.leadMs ?? DEFAULT_LEAD_MS;
@@ -512,7 +518,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
     if (!created.created) return { ok: false, error: "running", roundId: created.existing.id };
     const round = created.round;
     const firstAt = now + leadMs;
-    await store.jobs.enqueue<AskPayload>({
+    await enqueue<AskPayload>({
       guildId: round.guildId,
       kind: JOB_ASK,
       dueAt: firstAt,
@@ -648,7 +654,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
       const tally = await store.trivia.questionTally(round.id, index);
       if (tally.joinedBefore > 0 && tally.joined >= EARLY_CLOSE_MIN_JOINED && tally.answeredNow >= tally.joined) {
         closesEarly = true;
-        await store.jobs.enqueue<ClosePayload>({
+        await enqueue<ClosePayload>({
           guildId: round.guildId,
           kind: JOB_CLOSE,
           dueAt: now,
@@ -912,7 +918,7 @@ export function createTriviaService(deps: TriviaDeps): TriviaService & { handler
     if (!replaced && existing.length >= MAX_SCHEDULES) return { ok: false, error: "too-many", max: MAX_SCHEDULES };
     if (replaced) await unschedule(input.guildId, input.channelId);
     const payload: SchedulePayload = { ...input, cron: cron.expr, timezone: zone };
-    const job = await store.jobs.enqueue<SchedulePayload>({
+    const job = await enqueue<SchedulePayload>({
       guildId: input.guildId,
       kind: JOB_SCHEDULED,
       dueAt: next,

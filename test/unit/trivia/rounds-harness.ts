@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { AnnounceError, type Announcer, type OutgoingMessage } from "../../../src/announcer.js";
 import { defaultKnowledgeBase } from "../../../src/knowledge/base.js";
 import type { JobHandler } from "../../../src/scheduler/types.js";
-import { openStore, type Store } from "../../../src/store/index.js";
+import { openStore, type NewJob, type Store } from "../../../src/store/index.js";
 import type { TriviaQuestion } from "../../../src/trivia/bank.js";
 import { createTriviaService, type TriviaDeps, type TriviaRoundRow } from "../../../src/trivia/rounds.js";
 import { seededRng } from "../../../src/trivia/select.js";
@@ -92,6 +92,8 @@ export interface World {
   announcer: FakeAnnouncer;
   clock: ManualClock;
   deps: TriviaDeps;
+  /** Jobs the service enqueued through its `enqueue` dependency (the scheduler's, in the bot). */
+  enqueued: NewJob[];
   service: ReturnType<typeof createTriviaService>;
   /** A fresh service on the same store (a restarted bot). */
   restart(): void;
@@ -105,8 +107,13 @@ export async function world(options: { bank?: TriviaQuestion[]; seed?: string } 
   const store = await openStore("sqlite::memory:");
   const announcer = fakeAnnouncer();
   const clock = manualClock(T0);
+  const enqueued: NewJob[] = [];
   const deps: TriviaDeps = {
     store,
+    enqueue: (job) => {
+      enqueued.push(job);
+      return store.jobs.enqueue(job);
+    },
     announcer,
     knowledge: defaultKnowledgeBase(),
     clock,
@@ -119,6 +126,7 @@ export async function world(options: { bank?: TriviaQuestion[]; seed?: string } 
     announcer,
     clock,
     deps,
+    enqueued,
     service: createTriviaService(deps),
     restart() {
       w.service = createTriviaService({ ...deps, rng: seededRng("restarted") });

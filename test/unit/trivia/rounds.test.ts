@@ -108,6 +108,8 @@ describe("a full round", () => {
     expect((await pressAt(r, ALICE, 1000, c2)).outcome).toBe("locked-in");
     const bobFirst = await pressAt(r, BOB, 3000, wrong(c2));
     expect(bobFirst).toMatchObject({ outcome: "locked-in", closesEarly: true });
+    // Through the scheduler's enqueue, so its precise timer wakes for the close.
+    expect(w.enqueued.at(-1)).toMatchObject({ kind: "trivia:close", dueAt: w.clock.now(), payload: { roundId: r.id, index: 1, early: true } });
     expect((await pressAt(r, BOB, 3500, c2)).outcome).toBe("already-answered");
     // A button of the closed first question.
     expect((await w.service.answer({ roundId: r.id, questionIndex: 0, choice: c1, userId: CAROL })).outcome).toBe("not-current");
