@@ -27,7 +27,7 @@ const topics = loadAskTopics(process.env.ASK_DIR);
 const fixtures = join(projectRoot, "test", "fixtures");
 /**
  * The eval sets: ask-eval.json was written with the engine (its held-out items were not looked at while
- * tuning); ask-eval-fresh.json, ask-eval-blind.json and ask-eval-blind2.json were written by someone who saw
+ * tuning); ask-eval-fresh.json and ask-eval-blind*.json were written by someone who saw
  * only the topics' answers, never the phrasings or the engine. The blind sets are measured, never tuned on.
  */
 const SETS: [string, string][] = process.env.ASK_EVAL
@@ -37,6 +37,7 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["fresh (written blind; its misses were read)", join(fixtures, "ask-eval-fresh.json")],
       ["blind (written blind; only its totals have been seen)", join(fixtures, "ask-eval-blind.json")],
       ["blind 2 (written blind, first measured near the end; only its totals have been seen)", join(fixtures, "ask-eval-blind2.json")],
+      ["blind 3 (written blind in session 3, measured once at its end; only its totals have been seen)", join(fixtures, "ask-eval-blind3.json")],
     ];
 
 const buildTimes: number[] = [];

@@ -152,7 +152,7 @@ describe("eval set", () => {
     expect(items.filter((i) => i.expect === "out-of-scope").length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json"])("%s names only existing topics", (file) => {
+  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json"])("%s names only existing topics", (file) => {
     for (const i of load(file)) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
   });
 
@@ -170,6 +170,8 @@ describe("eval set", () => {
     ["ask-eval-fresh.json", 0.85, 0.06],
     ["ask-eval-blind.json", BLIND_FLOOR, BLIND_WRONG],
     ["ask-eval-blind2.json", 0.75, 0.09],
+    // Written blind in session 3 and measured once, at the end (79.3% / 4.3%; the session-start engine: 80.0% / 3.6%).
+    ["ask-eval-blind3.json", 0.78, 0.05],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);
