@@ -441,8 +441,7 @@ export const watchConfirmButtons: ComponentModule = {
       await ctx.respond.update({ content: ctx.t("watch.discarded"), embeds: [], components: [] });
       return;
     }
-    const draft = await watch.draft(draftId);
-    if (draft && draft.createdBy !== ctx.userId) throw new UserError("watch.error.notYours");
+    // The service checks that the presser made the plan (not-yours), inside the same confirm.
     const result = await watch.confirm(draftId, { guildId, userId: ctx.userId });
     if (!result.ok) throw userError(result);
     ctx.log.info({ guildId, seriesId: result.series.id }, "watch party confirmed");

@@ -176,6 +176,7 @@ export type WatchErrorCode =
   | "bad-checkpoint"
   | "bad-delay"
   | "draft-gone"
+  | "not-yours"
   | "not-running"
   | "not-paused"
   | "already-paused"
@@ -703,6 +704,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     if (!job) return fail("draft-gone");
     const d = job.payload;
     if (d.guildId !== by.guildId) return fail("wrong-guild");
+    if (d.createdBy !== by.userId) return fail("not-yours");
     const now = clock.now();
     if (now >= job.dueAt) return fail("draft-gone");
     const planned = planDraft(d, now);

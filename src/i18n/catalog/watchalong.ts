@@ -94,7 +94,7 @@ export const watchalong = defineMessages(
     "watch.error.voiceType": "<#{channel}> is not a voice channel.",
     "watch.error.pingRole": "That role can't be pinged by the bot: pick a role that is not @everyone and not a bot's own.",
     "watch.error.pingRoleLocked": "Only members who may mention that role can have the bot ping it: pick a role anyone can mention, or ask someone with Mention Everyone.",
-    "watch.error.notYours": "Only the host who made this plan can confirm it.",
+    "watch.error.not-yours": "Only the host who made this plan can confirm it.",
 
     "watch.preview.title": "Watch party plan",
     "watch.preview.intro": "Only you can see this. Nothing is scheduled until you press Confirm; the plan waits {minutes} minutes.",
@@ -317,7 +317,7 @@ export const watchalong = defineMessages(
     "watch.error.voiceType": "<#{channel}> 不是语音频道。",
     "watch.error.pingRole": "机器人不能通知这个身份组：请选择一个不是 @everyone、也不属于机器人的身份组。",
     "watch.error.pingRoleLocked": "只有能提及这个身份组的成员才能让机器人通知它：请选择任何人都能提及的身份组，或请有“提及 @everyone”权限的成员来设置。",
-    "watch.error.notYours": "只有制定这个计划的主持人才能确认它。",
+    "watch.error.not-yours": "只有制定这个计划的主持人才能确认它。",
 
     "watch.preview.title": "观影会计划",
     "watch.preview.intro": "只有你能看到这条消息。按下“确认”之前不会安排任何事情；这个计划会保留 {minutes} 分钟。",

@@ -48,6 +48,9 @@ describe("planning and confirming", () => {
     expect(old.ok && (await w.service.confirm(old.draft.id, { guildId: GUILD, userId: HOST }))).toMatchObject({ ok: false, error: "draft-gone" });
     const foreign = await w.service.preview(request({ when: "in 3 hours" }));
     expect(foreign.ok && (await w.service.confirm(foreign.draft.id, { guildId: "999", userId: HOST }))).toMatchObject({ ok: false, error: "wrong-guild" });
+    // Only the host who made the plan confirms it; the plan stays for them.
+    expect(foreign.ok && (await w.service.confirm(foreign.draft.id, { guildId: GUILD, userId: "300000000000000999" }))).toMatchObject({ ok: false, error: "not-yours" });
+    expect(foreign.ok && (await w.service.confirm(foreign.draft.id, { guildId: GUILD, userId: HOST }))).toMatchObject({ ok: true });
   });
 
   it("typed error codes for times", async () => {
