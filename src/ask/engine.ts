@@ -378,11 +378,14 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   const lastAt = query.length - 1;
   const last = query[lastAt] ?? "";
   const prefixLast = isLatinToken(last) && last.length >= 3 && !index.df.has(last);
-  const prefix = (_term: string, i: number): boolean => prefixLast && i === lastAt;
+  // Only tokens the index holds are searched (and the word being typed, matched as a prefix): the others
+  // would find nothing, and each searched term costs MiniSearch a pass and its garbage.
+  const searched = query.filter((t, i) => index.df.has(t) || (prefixLast && i === lastAt));
+  const prefix = (_term: string, i: number): boolean => prefixLast && i === searched.length - 1 && searched[i] === last;
   // MiniSearch passes the stored form of each term (see indexTerm); the query's own tokens are read by position.
-  const boostTerm = (_term: string, i: number): number => termFactor(query[i] ?? "");
-  const original = new Map(query.map((t) => [indexTerm(t), t]));
-  const found = index.topicSearch.search(query.join(" "), {
+  const boostTerm = (_term: string, i: number): number => termFactor(searched[i] ?? "");
+  const original = new Map(searched.map((t) => [indexTerm(t), t]));
+  const found = index.topicSearch.search(searched.join(" "), {
     boost: { questions: BOOST_QUESTIONS, keywords: BOOST_KEYWORDS, answer: BOOST_ANSWER },
     boostTerm,
     prefix,
