@@ -619,28 +619,6 @@ const MONEY = /\d[\d,.]*\s*(yuan|rmb|dollars?|euros?|francs?|usd|eur)\b|[$€¥�
 /** Someone's opinion reported: called, praised, wrote, ranked…, or a quotation. */
 const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|hailed|ranked|compared|admired|considers?|considered|regarded|acclaimed|celebrated)\b|“|称|评价|认为|写道|誉为|称赞|赞扬|评论|说过/;
 
-const NUMBER_WORD = /^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|single|some|several|few|dozens|hundreds|thousands|millions)$/;
-/** Things counted in words no answer repeats: a number of workers answers "how many people". */
-const GENERIC_COUNTED = new Set(
-  ["people", "person", "persons", "folks", "人", "人数"].map((w) => (hasCjk(w) ? w : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
-);
-
-/**
- * Whether an English answer gives a number for the thing counted ("how many workers": a number at most four
- * words before or two after "workers"). A topic that counts something else ("the second of the three
- * factories") does not say how many workers there were.
- */
-function countsOf(en: string, focus: string): boolean {
-  // Chinese answers name the counted thing in other words too often (职工 for 工人, 少年 for 小伙子) to check.
-  if (hasCjk(focus)) return true;
-  const words = fold(en).match(/[a-z0-9][a-z0-9,.]*[a-z0-9]|[a-z0-9]/g) ?? [];
-  for (let i = 0; i < words.length; i++) {
-    if ((analyze(words[i] ?? "", { tokensOnly: true }).tokens[0] ?? "") !== focus) continue;
-    for (let k = Math.max(0, i - 4); k <= Math.min(words.length - 1, i + 2); k++) if (k !== i && NUMBER_WORD.test(words[k] ?? "")) return true;
-  }
-  return false;
-}
-
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
  * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much money", a reported view for
@@ -648,13 +626,10 @@ function countsOf(en: string, focus: string): boolean {
  * the words but not the form ("how long is The Ditch" against a topic that says what The Ditch is) is
  * offered as a suggestion, not stated as the answer.
  */
-function answersForm(topic: AskTopic, forms: ReadonlySet<Form>, focus: readonly string[]): boolean {
+function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   const en = `${topic.answer.en} ${topic.context.en}`;
   const zh = `${topic.answer["zh-CN"]} ${topic.context["zh-CN"]}`;
   if (forms.has("count") && !NUMBER.test(en) && !NUMBER.test(zh)) return false;
-  // A sum of money is checked as such (below), and "how many people" is answered by a number of workers too.
-  const counted = focus.filter((f) => !GENERIC_COUNTED.has(f));
-  if (forms.has("count") && !forms.has("money") && counted.length > 0 && !counted.some((f) => countsOf(en, f))) return false;
   if (forms.has("when") && !YEAR_OR_DATE.test(en) && !YEAR_OR_DATE.test(zh)) return false;
   if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
   if (forms.has("person") && !NAME.test(en)) return false;
@@ -703,9 +678,8 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
   }
   const rest = FOCUS_ZH.exec(folded)?.[1];
   if (rest !== undefined) {
-    // The word the rest starts with (alias phrases further on come first among the units: "工人在电缆厂" → "厂", "工人").
-    const unit = analyze(rest).units.find((u) => rest.startsWith(u.text));
-    if (unit !== undefined && unit.text.length >= 2 && !NOT_FOCUS.has(unit.text)) return unit.text;
+    const unit = analyze(rest).units[0];
+    if (unit !== undefined && unit.text.length >= 2 && !NOT_FOCUS.has(unit.text) && rest.startsWith(unit.text)) return unit.text;
   }
   return undefined;
 }
@@ -773,7 +747,7 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
   const aboutFocus = j.focus.length === 0 || j.focus.some((f) => mentions(index, best.topic, f));
-  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms, j.focus) && aboutFocus) {
+  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms) && aboutFocus) {
     return {
       kind: "answer",
       locale: j.locale,

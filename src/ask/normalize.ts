@@ -68,8 +68,6 @@ const ZH_STOP = new Set(
     "请问 请 一下 我 你 他 她 我们 你们 他们 想 知道 告诉 能 可以 会 吗 么 啦 呗 里 上 中 之 其 其中 一 一个"
   ).split(" "),
 );
-/** Characters that carry no subject on their own: particles, pronouns, adverbs of degree and frequency, prepositions. */
-const FUNCTION_CHARS = new Set([..."的了吗呢吧啊呀嘛么啦呗是这那个我你他她它们为每各都才再很太更挺真还就也又而且或被把让给对从向跟和与及等些点"]);
 /** Characters that make a CJK bigram worthless. */
 const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗我你他她有"]);
 
@@ -347,12 +345,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         if (ZH_STOP.has(segment)) continue;
         addUnique(tokens, seen, segment);
         segments.push(segment);
-        if (covered === undefined || WEAK.has(segment)) continue;
-        // Evidence only from characters no alias phrase took, and that are not function characters ("都不一样":
-        // "不一样" is an alias, so "都不" says nothing more; "为啥每个": "为", "每" alone say nothing).
-        let says = false;
-        for (let k = at; k < at + segment.length; k++) if (covered[k] !== 1 && !FUNCTION_CHARS.has(run.charAt(k))) says = true;
-        if (!says) continue;
+        if (covered === undefined || WEAK.has(segment) || covered.subarray(at, at + segment.length).every((c) => c === 1)) continue;
         const own: string[] = [segment];
         for (let i = 0; i + 1 < segment.length; i++) own.push(segment.slice(i, i + 2));
         units.push({ text: segment, tokens: own, cjk: true });

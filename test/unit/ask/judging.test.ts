@@ -102,18 +102,6 @@ describe("questions about money and opinions", () => {
   });
 });
 
-describe("how many of what", () => {
-  it("states a count only from a topic that counts the thing asked about", () => {
-    // The cable-factory topic says most workers were laid off and counts the factories, not the workers.
-    expect(answer(index, "how many workers did the cable factory have", all).kind).toBe("unsure");
-    expect(outcome("how many state workers were laid off by 1999")[0]).toBe("layoffs-24-million");
-    expect(outcome("how many factories does rust show")[0]).toBe("rust-factories");
-  });
-  it("reads the Chinese thing counted from the start of the words after 多少", () => {
-    expect(judge(index, "多少工人在电缆厂干活").focus).toEqual(["工人"]);
-  });
-});
-
 describe("what a which / what question is about, read more closely", () => {
   it("takes a name of two words as one thing", () => {
     expect(outcome("what happens to old du in rails")[0]).toBe("rails-story");
