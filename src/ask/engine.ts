@@ -535,7 +535,7 @@ export function judge(index: AskIndex, text: string): Judgement {
   const intents = detectIntents(folded);
   const forms = formsAsked(folded);
   const typedFocus = focusOf(index, folded);
-  const correctedFocus = focusOf(index, analysisText);
+  const correctedFocus = analysisText === folded ? typedFocus : focusOf(index, analysisText);
   const focus = typedFocus === undefined || correctedFocus === undefined ? [] : [...new Set([typedFocus, correctedFocus])];
   const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, intents) : [];
   const ranked = results.flatMap((r) => {
