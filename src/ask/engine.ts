@@ -450,16 +450,15 @@ export function correctSpelling(index: AskIndex, text: string): string {
   const all = folded.match(/[a-z]+/g) ?? [];
   let at = -1;
   const known = (w: string): boolean => index.spell.count.has(w);
-  return folded.replace(/[a-z]+/g, (word) => {
+  return folded.replace(/[a-z]+/g, (typed) => {
     at++;
-    if (known(word)) return word;
+    if (known(typed)) return typed;
     // A stretched word ("screeen", "sooo"): a letter typed three times or more stands for two, or one.
-    if (/([a-z])\1\1/.test(word)) {
-      const two = word.replace(/([a-z])\1{2,}/g, "$1$1");
-      const one = word.replace(/([a-z])\1{2,}/g, "$1");
-      if (known(two)) return two;
+    const word = /([a-z])\1\1/.test(typed) ? typed.replace(/([a-z])\1{2,}/g, "$1$1") : typed;
+    if (word !== typed) {
+      if (known(word)) return word;
+      const one = typed.replace(/([a-z])\1{2,}/g, "$1");
       if (known(one)) return one;
-      word = two;
     }
     // Three letters: a swap of two neighbours ("hwo" → "how", "oli" → "oil"), or, for a word with no vowel
     // (no English word lacks one: "wth", "lng"), a dropped letter put back; one edit would reach too much.
@@ -621,10 +620,10 @@ const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|
 
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
- * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much money", a reported view for
- * "what did … think of". A topic that matches
- * the words but not the form ("how long is The Ditch" against a topic that says what The Ditch is) is
- * offered as a suggestion, not stated as the answer.
+ * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much
+ * money", a reported view for "what did … think of". A topic that matches the words but not the form ("how
+ * long is The Ditch" against a topic that says what The Ditch is) is offered as a suggestion, not stated as
+ * the answer.
  */
 function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   const en = `${topic.answer.en} ${topic.context.en}`;
