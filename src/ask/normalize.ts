@@ -293,8 +293,8 @@ export interface AnalyzeOptions {
 
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const folded0 = fold(text);
-  const base = (folded0.includes("'") ? folded0.replace(/'s\b/g, "").replace(/'/g, "") : folded0).replace(/\s+/g, " ");
+  const lowered = fold(text);
+  const base = (lowered.includes("'") ? lowered.replace(/'s\b/g, "").replace(/'/g, "") : lowered).replace(/\s+/g, " ");
   const tokens: string[] = [];
   const seen = new Set<string>();
   const units: Unit[] = [];
