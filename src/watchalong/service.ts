@@ -495,11 +495,15 @@ export interface ConfirmResult {
   plan: WatchPartyPlan;
 }
 
-export interface SessionSummary {
+/** A live session as lists show it: its times. */
+export interface ListedSession {
   session: StoredSession;
   state: SessionState;
   startsAt: number;
   endsAt: number;
+}
+
+export interface SessionSummary extends ListedSession {
   counts: Record<RsvpStatus, number>;
 }
 
@@ -520,8 +524,8 @@ export interface WatchService {
   /** Checks the draft again at `now`, persists the party, enqueues its jobs and the announcement. */
   confirm(draftId: string, by: { guildId: string; userId: string }): Promise<WatchResult<ConfirmResult>>;
   discard(draftId: string, guildId: string): Promise<boolean>;
-  /** Sessions not over, soonest first. */
-  list(guildId: string): Promise<SessionSummary[]>;
+  /** Sessions not over, soonest first (one query: lists and autocomplete need no RSVP counts). */
+  list(guildId: string): Promise<ListedSession[]>;
   /** A session of this guild by id; without id, the live one in `channelId`, else the guild's next. */
   find(guildId: string, sessionId: string | null, channelId?: string | null): Promise<WatchResult<{ session: StoredSession }>>;
   status(guildId: string, sessionId: string | null, channelId?: string | null): Promise<WatchResult<{ status: StatusResult }>>;
@@ -771,10 +775,14 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     return { ok: true, series, sessions, plan };
   }
 
-  async function summary(session: StoredSession): Promise<SessionSummary> {
+  function listed(session: StoredSession): ListedSession {
     const state = session.plan!;
     const window = sessionWindow(state);
-    return { session, state, startsAt: window.startsAt, endsAt: window.endsAt, counts: await store.rsvps.counts({ sessionId: session.id }) };
+    return { session, state, startsAt: window.startsAt, endsAt: window.endsAt };
+  }
+
+  async function summary(session: StoredSession): Promise<SessionSummary> {
+    return { ...listed(session), counts: await store.rsvps.counts({ sessionId: session.id }) };
   }
 
   async function find(guildId: string, sessionId: string | null, channelId?: string | null): Promise<WatchResult<{ session: StoredSession }>> {
@@ -928,7 +936,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     },
     async list(guildId) {
       const live = ((await store.sessions.listUpcoming(guildId, { limit: 100 })) as StoredSession[]).filter((s) => s.plan);
-      return Promise.all(live.map(summary));
+      return live.map(listed);
     },
     find,
     async status(guildId, sessionId, channelId) {

@@ -13,7 +13,7 @@ import type { KnowledgeBase } from "../../knowledge/base.js";
 import type { Locale } from "../../knowledge/schema.js";
 import type { RsvpStatus } from "../../store/index.js";
 import type { Moment, PlanSession, WatchPartyPlan } from "../../watchalong/plan.js";
-import type { SessionState, StatusResult, SessionSummary } from "../../watchalong/service.js";
+import type { ListedSession, SessionState, StatusResult, SessionSummary } from "../../watchalong/service.js";
 import { MINUTE, discordTimestamp, formatTimecode, formatWallClock } from "../../watchalong/time.js";
 import { progressBar, type SessionPhase } from "../../watchalong/timeline.js";
 import { encodeCustomId } from "../customId.js";
@@ -399,7 +399,7 @@ export function whereamiText(v: WatchView, s: StatusResult): string {
   }
 }
 
-export function listMessage(v: WatchView, sessions: readonly SessionSummary[]): WatchMessage {
+export function listMessage(v: WatchView, sessions: readonly ListedSession[]): WatchMessage {
   const { t } = v;
   if (sessions.length === 0) return { content: t("watch.list.empty"), embeds: [], components: [] };
   const lines = sessions.map((s) =>
