@@ -106,7 +106,7 @@ describe("what a which / what question is about, read more closely", () => {
   it("takes a name of two words as one thing", () => {
     expect(outcome("what happens to old du in rails")[0]).toBe("rails-story");
   });
-  it("takes 'what else' / 'what other' for no subject", () => {
+  it("looks past 'what else' / 'what other' for the subject", () => {
     expect(judge(index, "what else did it win").focus).toEqual(["award"]);
     expect(judge(index, "what other movies has wang bing made").focus).toEqual(["wangbing"]);
     expect(judge(index, "what other prizes did it win").focus).toEqual(["award"]);
