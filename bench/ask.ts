@@ -28,7 +28,8 @@ const fixtures = join(projectRoot, "test", "fixtures");
 /**
  * The eval sets: ask-eval.json was written with the engine (its held-out items were not looked at while
  * tuning); ask-eval-fresh.json and ask-eval-blind*.json were written by someone who saw
- * only the topics' answers, never the phrasings or the engine. The blind sets are measured, never tuned on.
+ * only the topics' answers, never the phrasings or the engine. The blind sets are measured, never tuned on;
+ * ask-eval-dev.json, written the same way, is the development set (its misses are read).
  */
 const SETS: [string, string][] = process.env.ASK_EVAL
   ? [["custom", process.env.ASK_EVAL]]
@@ -38,6 +39,7 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["blind (written blind; only its totals have been seen)", join(fixtures, "ask-eval-blind.json")],
       ["blind 2 (written blind, first measured near the end; only its totals have been seen)", join(fixtures, "ask-eval-blind2.json")],
       ["blind 3 (written blind in session 3, measured once at its end; only its totals have been seen)", join(fixtures, "ask-eval-blind3.json")],
+      ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
     ];
 
 const buildTimes: number[] = [];

@@ -148,7 +148,7 @@ describe("eval set", () => {
     expect(items.filter((i) => i.expect === "out-of-scope").length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json"])("%s names only existing topics", (file) => {
+  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json", "ask-eval-dev.json"])("%s names only existing topics", (file) => {
     for (const i of load(file)) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
   });
 
@@ -169,6 +169,8 @@ describe("eval set", () => {
     // Written blind in session 3 and first measured at its end: 79.3% / 4.3%, then 80.0% / 3.6% (as the
     // session-start engine) once two rules the blind sets did not bear out were reverted.
     ["ask-eval-blind3.json", 0.78, 0.05],
+    // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%.
+    ["ask-eval-dev.json", 0.7, 0.06],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);

@@ -51,7 +51,7 @@ const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test
 
 describe("eval set honesty", () => {
   it("finds the four eval sets", () => {
-    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json", "ask-eval-fresh.json", "ask-eval.json"]);
+    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json", "ask-eval-dev.json", "ask-eval-fresh.json", "ask-eval.json"]);
   });
   it.each(EVAL_FILES)("no question of %s is copied verbatim into the topics' phrasings", (file) => {
     const items = evalSet.parse(JSON.parse(readFileSync(join(fixtures, file), "utf8")));
