@@ -298,10 +298,17 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     dots: new Float64Array(phraseTokens.length),
     touched: new Uint32Array(phraseTokens.length),
   };
+  // Each distinct token's squared weight, worked out once (phrasings repeat their words).
+  const squared = new Map<string, number>();
   phraseTokens.forEach((tokens, pi) => {
     let norm = 0;
     for (const t of tokens) {
-      norm += (idfOf(t) * termFactor(t)) ** 2;
+      let w2 = squared.get(t);
+      if (w2 === undefined) {
+        w2 = (idfOf(t) * termFactor(t)) ** 2;
+        squared.set(t, w2);
+      }
+      norm += w2;
       const list = phrasings.postings.get(t);
       if (list === undefined) phrasings.postings.set(t, [pi]);
       else list.push(pi);
