@@ -18,6 +18,7 @@ const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 const LATIN_WORD = /[a-z0-9]+/g;
+const HAS_LATIN = /[a-z0-9]/;
 /** A character outside printable ASCII and ordinary white space. */
 const NON_ASCII = /[^ -~\t\n\r]/;
 
@@ -70,6 +71,8 @@ const ZH_STOP = new Set(
 );
 /** Characters that make a CJK bigram worthless. */
 const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗我你他她有"]);
+/** The same, by UTF-16 code (tested without making a one-character string per character). */
+const ZH_STOP_CODES = new Set([...ZH_STOP_CHARS].map((c) => c.charCodeAt(0)));
 
 /** Single-word synonyms onto canonical tokens (looked up before and after stemming). */
 const SYNONYMS: Record<string, string> = {};
@@ -187,9 +190,9 @@ const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const byLength = (a: string, b: string): number => b.length - a.length;
 const LATIN_PHRASE_RE = new RegExp(`\\b(?:${[...LATIN_PHRASES.keys()].sort(byLength).map(escape).join("|")})\\b`, "g");
 /** Chinese alias phrases by first character, longest first (a scan is much cheaper than one big alternation). */
-const CJK_PHRASES_BY_FIRST = new Map<string, string[]>();
+const CJK_PHRASES_BY_FIRST = new Map<number, string[]>();
 for (const p of [...CJK_PHRASES.keys()].sort(byLength)) {
-  const first = p.charAt(0);
+  const first = p.charCodeAt(0);
   CJK_PHRASES_BY_FIRST.set(first, [...(CJK_PHRASES_BY_FIRST.get(first) ?? []), p]);
 }
 
@@ -198,7 +201,7 @@ function cjkPhrasesIn(run: string): [number, string][] {
   const found: [number, string][] = [];
   let i = 0;
   while (i < run.length) {
-    const phrase = CJK_PHRASES_BY_FIRST.get(run.charAt(i))?.find((p) => run.startsWith(p, i));
+    const phrase = CJK_PHRASES_BY_FIRST.get(run.charCodeAt(i))?.find((p) => run.startsWith(p, i));
     if (phrase === undefined) i++;
     else {
       found.push([i, phrase]);
@@ -281,6 +284,7 @@ function addUnique(list: string[], seen: Set<string>, token: string): void {
 
 /** Latin words of a folded text, in order (used to build the spelling-correction vocabulary). */
 export function latinWords(folded: string): string[] {
+  if (!HAS_LATIN.test(folded)) return [];
   return folded.replace(CJK_RUN, " ").match(LATIN_WORD) ?? [];
 }
 
@@ -351,9 +355,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         units.push({ text: segment, tokens: own, cjk: true });
       }
     }
-    let stopBefore = ZH_STOP_CHARS.has(run.charAt(0));
+    let stopBefore = ZH_STOP_CODES.has(run.charCodeAt(0));
     for (let i = 0; i + 1 < run.length; i++) {
-      const stopAfter = ZH_STOP_CHARS.has(run.charAt(i + 1));
+      const stopAfter = ZH_STOP_CODES.has(run.charCodeAt(i + 1));
       if (!stopBefore && !stopAfter) addUnique(tokens, seen, run.slice(i, i + 2));
       stopBefore = stopAfter;
     }
