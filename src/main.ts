@@ -77,8 +77,10 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
   const client = createClient(config);
   const announcer = restAnnouncer(client.rest);
-  // Trivia enqueues through the scheduler (created below, with trivia's handlers), so its jobs wake its timer.
-  const triviaDeps: TriviaDeps = { store, announcer, knowledge, clock, logger, bank, enqueue: (job) => scheduler.enqueue(job) };
+  // Trivia, watch-along and reconciliation enqueue through the scheduler (created below, with their handlers),
+  // so their jobs wake its timer.
+  const enqueue: Scheduler["enqueue"] = (job) => scheduler.enqueue(job);
+  const triviaDeps: TriviaDeps = { store, announcer, knowledge, clock, logger, bank, enqueue };
   const trivia = createTriviaService(triviaDeps);
   const watchDeps = {
     store,
@@ -99,7 +101,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     // A job that keeps failing is given up, and the host is told (watch-along jobs; others are logged).
     onFailed: (job, error) => notifyHostOfFailure(watchDeps, job, error),
   });
-  const watch = createWatchService({ store, knowledge, clock, logger, enqueue: (job) => scheduler.enqueue(job) });
+  const watch = createWatchService({ store, knowledge, clock, logger, enqueue });
   const services: BotServices = {
     knowledge,
     logger,
@@ -176,7 +178,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   await purge();
   // Scheduled Events changed or deleted by hand while the bot was offline: the sessions follow them.
   try {
-    const report = await reconcileScheduledEvents({ store, announcer, knowledge, logger, enqueue: (job) => scheduler.enqueue(job) }, clock.now());
+    const report = await reconcileScheduledEvents({ store, announcer, knowledge, logger, enqueue }, clock.now());
     logger.info({ ...report }, "scheduled events reconciled");
   } catch (error) {
     logger.error({ err: error }, "could not reconcile scheduled events");

@@ -175,10 +175,11 @@ async function schedule(ctx: CommandContext, guildId: string): Promise<void> {
   const pingId = o.id("ping");
   if (pingId !== null) {
     const role = ctx.services.guilds.role(guildId, pingId);
-    if (pingId === guildId || role?.everyone || role?.managed) throw new UserError("watch.error.pingRole");
+    // An unknown role (deleted, or not this server's) is refused like @everyone and bot roles.
+    if (pingId === guildId || !role || role.everyone || role.managed) throw new UserError("watch.error.pingRole");
     // The bot may be able to ping any role (Mention Everyone, Administrator); a host may only have it ping a
     // role that anyone can mention, unless they could ping that role themselves.
-    if (role && !role.mentionable && !has(ctx.memberPermissions, "MentionEveryone")) {
+    if (!role.mentionable && !has(ctx.memberPermissions, "MentionEveryone")) {
       throw new UserError("watch.error.pingRoleLocked");
     }
   }

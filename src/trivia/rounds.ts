@@ -48,8 +48,9 @@ import { translator, type Locale, type MessageKey, type Translator } from "../i1
 import type { KnowledgeBase } from "../knowledge/base.js";
 import { PART_IDS, type Localized, type PartId } from "../knowledge/schema.js";
 import type { Logger } from "../log.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
 import type { JobContext, JobHandler, JobOutcome } from "../scheduler/types.js";
-import { ALL_TIME, seasonKey, weekKey, type Job, type MemberAnswer, type NewJob, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
+import { ALL_TIME, seasonKey, weekKey, type Job, type MemberAnswer, type Store, type TriviaAnswer, type TriviaRound } from "../store/index.js";
 import { nextCronOccurrences, validateCron, type CronErrorCode } from "../watchalong/cadence.js";
 import type { Clock } from "../watchalong/clock.js";
 import { isValidTimeZone, normalizeTimeZone } from "../watchalong/time.js";
@@ -114,10 +115,10 @@ export interface TriviaDeps {
   logger: Logger;
   bank: readonly TriviaQuestion[];
   /**
-   * The scheduler's enqueue (default: straight to the store). Through the scheduler, a job due before its
-   * next heartbeat (the first question, an early close) wakes its precise timer instead of waiting for a tick.
+   * The scheduler's enqueue: a job due before the next heartbeat (the first question, an early close) wakes
+   * its precise timer instead of waiting for a tick.
    */
-  enqueue?: <P>(job: NewJob<P>) => Promise<{ id: string; created: boolean }>;
+  enqueue: Scheduler["enqueue"];
   /** Randomness for question choice and option order (default: Math.random). */
   rng?: Rng;
   cooldownMs?: number;
@@ -259,7 +260,7 @@ function toOutgoing(message: TriviaMessage): OutgoingMessage {
 export function createTriviaService(deps: TriviaDeps): TriviaService & { handlers: JobHandler[] } {
   const { store, announcer, knowledge, clock, bank } = deps;
   const log = deps.logger.child({ module: "trivia" });
-  const enqueue = deps.enqueue ?? (<P>(job: NewJob<P>) => store.jobs.enqueue(job));
+  const { enqueue } = deps;
   const rng = deps.rng ?? Math.random;
   const cooldownMs = deps.cooldownMs ?? DEFAULT_COOLDOWN_MS;
   const leadMs = deps.leadMs ?? DEFAULT_LEAD_MS;

@@ -18,13 +18,13 @@ import type { Logger } from "../log.js";
 import type { NewJob, Store } from "../store/index.js";
 import { postHostNotice } from "./runner.js";
 import {
-  JOB_EVENT,
   closeSeriesIfDone,
+  refreshAnnouncements,
   sessionJobPrefix,
   sessionWindow,
   shiftSessions,
+  syncAfterShift,
   updateSessionState,
-  type EventPayload,
   type SessionState,
   type StoredSession,
 } from "./service.js";
@@ -85,8 +85,7 @@ export async function reconcileScheduledEvents(deps: ReconcileDeps, now: number)
       await store.jobs.cancelWhere(session.guildId, { dedupeKeyPrefix: sessionJobPrefix(session.id) });
       if (session.seriesId) await closeSeriesIfDone(store, session.seriesId);
       report.cancelled.push({ sessionId: session.id, eventId });
-      // The announcement shows that part cancelled (a `watch:event` job refreshes it; the session has no event now).
-      await enqueue({ guildId: session.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: session.id } satisfies EventPayload, dedupeKey: `watch:${session.id}:event:${now}` });
+      await refreshAnnouncements(enqueue, [session], now);
       log.info({ guildId: session.guildId, sessionId: session.id, eventId }, "watch party session cancelled: its Scheduled Event was deleted");
       await postHostNotice(deps, session, "watch.notice.eventDeleted", { title, part }, `watch:${session.id}:event-deleted`, { fallbackToPartyChannel: true });
       continue;
@@ -98,11 +97,9 @@ export async function reconcileScheduledEvents(deps: ReconcileDeps, now: number)
     if (!Number.isFinite(want) || Math.abs(want - have) < MOVE_THRESHOLD_MS) continue;
     const by = want - have;
     const changed = await shiftSessions(store, enqueue, session, { from: Number.MIN_SAFE_INTEGER, by }, now, (s) => ({ ...s, delayMs: s.delayMs + by }));
-    // Each changed session gets a `watch:event` job: it refreshes the announcement (the new times) and re-times
-    // the session's event (later sessions of a marathon; for the moved one, its end follows its start).
-    for (const moved of changed) {
-      await enqueue({ guildId: moved.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: moved.id } satisfies EventPayload, dedupeKey: `watch:${moved.id}:event:${now}` });
-    }
+    // The announcement shows the new times; the events are re-timed (later sessions of a marathon; for the
+    // moved one, its end follows its start).
+    await syncAfterShift(enqueue, changed, now);
     report.moved.push({ sessionId: session.id, from: have, to: want });
     log.info({ guildId: session.guildId, sessionId: session.id, from: have, to: want }, "watch party session moved with its Scheduled Event");
     await postHostNotice(

@@ -173,10 +173,9 @@ export async function notifyHostOfFailure(
     if (payload.sessionId) session = (await deps.store.sessions.get<SessionState>(payload.sessionId));
     else if (payload.seriesId) session = (await seriesSessions(deps.store, payload.seriesId))[0] ?? null;
     if (!session || !session.plan) return;
-    const series = session.seriesId ? await deps.store.sessions.getSeries(session.seriesId) : null;
     const t = translator(session.plan.locale);
     const reason = /access|permission|50001|50013/i.test(error) ? t("watch.notice.reason.access") : t("watch.notice.reason.other");
-    await postHostNotice(deps, session, "watch.notice.failed", { title: partyTitle(t, series?.title ?? session.title), channel: session.channelId, reason }, `watch:failed:${job.id}`, {
+    await postHostNotice(deps, session, "watch.notice.failed", { title: partyTitle(t, session.title), channel: session.channelId, reason }, `watch:failed:${job.id}`, {
       fallbackToPartyChannel: true,
     });
   } catch (e) {
@@ -329,7 +328,6 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
   }
 
   async function renderAnnouncement(seriesId: string, sessions: StoredSession[]): Promise<WatchMessage> {
-    const series = await store.sessions.getSeries(seriesId);
     const first = sessions[0]!;
     const state = first.plan!;
     const summaries = await Promise.all(
@@ -337,7 +335,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     );
     return announcementMessage(viewFor(knowledge, state.locale), {
       seriesId,
-      title: series?.title ?? first.title,
+      title: first.title,
       hostId: first.createdBy,
       channelId: first.channelId,
       voiceChannelId: state.voiceChannelId,
@@ -512,6 +510,10 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
   // watch:announce, watch:event, watch:notice
 
   async function runAnnounce(job: Job<AnnouncePayload>, ctx: JobContext): Promise<JobOutcome> {
+    if (job.payload.refresh) {
+      await refreshAnnouncement(job.payload.seriesId);
+      return { type: "done" };
+    }
     const sessions = await seriesSessions(store, job.payload.seriesId);
     const first = sessions[0];
     if (!first || !sessions.some(isLive)) return { type: "done" };
@@ -552,13 +554,10 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     }
   }
 
-  /** After a shift: the announcement shows the new times, the Scheduled Event is re-timed. */
+  /** After a shift: the session's Scheduled Event is re-timed (the announcement has its own refresh job). */
   async function runEvent(job: Job<EventPayload>, ctx: JobContext): Promise<JobOutcome> {
     const session = await getSession(job.payload.sessionId);
-    if (!session) return { type: "done" };
-    if (ctx.attempt === 1) await refreshAnnouncement(session.seriesId);
-    if (!isLive(session)) return { type: "done" };
-    if (!session.scheduledEventId) return { type: "done" };
+    if (!session || !isLive(session) || !session.scheduledEventId) return { type: "done" };
     try {
       const times = eventTimes(session.plan!);
       await announcer.updateEvent(session.guildId, session.scheduledEventId, session.status === "scheduled" ? times : { scheduled_end_time: times.scheduled_end_time });
@@ -586,7 +585,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
     const title = partyTitle(t, first.title);
     const text = job.payload.by ? t("watch.notice.cancelled", { title, by: job.payload.by }) : t("watch.notice.cancelledPlain", { title });
     try {
-      await announcer.send(first.channelId, { content: text, allowed_mentions: NO_MENTIONS }, `watch:${job.payload.seriesId}:notice:${job.payload.reason}`);
+      await announcer.send(first.channelId, { content: text, allowed_mentions: NO_MENTIONS }, `watch:${job.payload.seriesId}:notice:cancelled`);
     } catch (error) {
       log.info({ err: error, seriesId: job.payload.seriesId }, "watch party: could not post the cancellation");
     }

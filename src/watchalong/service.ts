@@ -9,8 +9,8 @@
  *   moments, how they were shifted, what was posted). `starts_at` / `ends_at` follow the shifts, so lists
  *   sort by the real times.
  * - `jobs`: one `watch:moment` job per moment, dedupe key `watch:<sessionId>:<momentKey>`; `watch:announce`
- *   posts the announcement and creates the Scheduled Events; `watch:event` re-times the announcement and
- *   the event after a shift; `watch:notice` tells the channel a party was cancelled; `watch:draft` holds a previewed plan
+ *   posts the announcement and creates the Scheduled Events (with `refresh`, it only re-renders the
+ *   announcement, once per series after a shift); `watch:event` re-times a session's event after a shift; `watch:notice` tells the channel a party was cancelled; `watch:draft` holds a previewed plan
  *   until it expires (confirming cancels it: a compare-and-set, so a plan is confirmed at most once).
  *
  * Shifts (one rule, used everywhere): a session keeps its planned moments; pause, resume and delay append
@@ -106,6 +106,8 @@ export interface MomentPayload {
 }
 export interface AnnouncePayload {
   seriesId: string;
+  /** Re-render the posted announcement only (after a shift or a cancellation); no events are created. */
+  refresh?: true;
 }
 export interface EventPayload {
   sessionId: string;
@@ -113,7 +115,6 @@ export interface EventPayload {
 export interface NoticePayload {
   seriesId: string;
   sessionIds: string[];
-  reason: "cancelled";
   by: string | null;
 }
 
@@ -437,6 +438,26 @@ export async function closeSeriesIfDone(store: Store, seriesId: string): Promise
   if (sessions.length > 0 && !sessions.some(isLive)) await store.sessions.updateSeries(seriesId, { status: "ended" });
 }
 
+/** Re-renders the announcement of each series these sessions belong to: one `watch:announce` refresh job per series. */
+export async function refreshAnnouncements(enqueue: Enqueue, sessions: readonly StoredSession[], now: number): Promise<void> {
+  const bySeries = new Map(sessions.map((s) => [s.seriesId ?? s.plan!.seriesId, s.guildId]));
+  for (const [seriesId, guildId] of bySeries) {
+    await enqueue({ guildId, kind: JOB_ANNOUNCE, dueAt: now, payload: { seriesId, refresh: true } satisfies AnnouncePayload, dedupeKey: `watch:${seriesId}:announce:${now}` });
+  }
+}
+
+/**
+ * After a shift: the announcement shows the new times (once per series) and each session that has a
+ * Scheduled Event gets a `watch:event` job to re-time it.
+ */
+export async function syncAfterShift(enqueue: Enqueue, changed: readonly StoredSession[], now: number): Promise<void> {
+  await refreshAnnouncements(enqueue, changed, now);
+  for (const s of changed) {
+    if (!s.scheduledEventId) continue;
+    await enqueue({ guildId: s.guildId, kind: JOB_EVENT, dueAt: now, payload: { sessionId: s.id } satisfies EventPayload, dedupeKey: `watch:${s.id}:event:${now}` });
+  }
+}
+
 /**
  * Applies a shift to a session (and, in a marathon, to the later sessions of its series), then re-plans
  * their jobs. `during` = the shift comes from a pause or delay while the session runs.
@@ -511,7 +532,6 @@ export interface StatusResult extends SessionSummary {
   position: SessionPosition;
   next?: { moment: Moment; at: number };
   ready: number;
-  seriesTitle: string | null;
 }
 
 export type RsvpChoice = RsvpStatus;
@@ -799,17 +819,6 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     return pick ? { ok: true, session: pick } : fail("not-found");
   }
 
-  /** Re-times the announcement and the Scheduled Event after a shift (a `watch:event` job). */
-  async function eventSync(session: StoredSession): Promise<void> {
-    await enqueue({
-      guildId: session.guildId,
-      kind: JOB_EVENT,
-      dueAt: clock.now(),
-      payload: { sessionId: session.id } satisfies EventPayload,
-      dedupeKey: `watch:${session.id}:event:${clock.now()}`,
-    });
-  }
-
   async function pause(guildId: string, sessionId: string | null, channelId?: string | null): Promise<WatchResult<{ session: StoredSession }>> {
     const found = await find(guildId, sessionId, channelId);
     if (!found.ok) return found;
@@ -845,7 +854,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
       (s) => ({ ...s, pauses: s.pauses.map((p) => (p.resumedAt === undefined ? { ...p, resumedAt: now } : p)) }),
       "running",
     );
-    for (const s of changed) await eventSync(s);
+    await syncAfterShift(enqueue, changed, now);
     log.info({ guildId, sessionId: found.session.id, pausedMs: by }, "watch party resumed");
     return { ok: true, session: changed[0] ?? found.session, pausedMs: by };
   }
@@ -864,7 +873,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     const changed = await shiftSessions(store, enqueue, session, { from: now, by }, now, (s) =>
       started ? { ...s, pauses: [...s.pauses, { at: now, resumedAt: now + by }] } : { ...s, delayMs: s.delayMs + by },
     );
-    for (const s of changed) await eventSync(s);
+    await syncAfterShift(enqueue, changed, now);
     const updated = changed[0] ?? session;
     log.info({ guildId, sessionId: session.id, minutes, started }, "watch party delayed");
     return { ok: true, session: updated, startsAt: sessionWindow(updated.plan!).startsAt };
@@ -908,7 +917,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
       guildId,
       kind: JOB_NOTICE,
       dueAt: clock.now(),
-      payload: { seriesId, sessionIds: cancelled.map((c) => c.id), reason: "cancelled", by } satisfies NoticePayload,
+      payload: { seriesId, sessionIds: cancelled.map((c) => c.id), by } satisfies NoticePayload,
       dedupeKey: `watch:${seriesId}:notice:cancelled`,
     });
     log.info({ guildId, seriesId, by, sessions: cancelled.length }, "watch party cancelled");
@@ -945,7 +954,6 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
       const base = await summary(found.session);
       const now = clock.now();
       const rsvps = await store.rsvps.listRsvps(found.session.id);
-      const series = found.session.seriesId ? await store.sessions.getSeries(found.session.seriesId) : null;
       const next = nextMomentOf(base.state, now);
       return {
         ok: true,
@@ -954,7 +962,6 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
           position: positionOf(base.state, now),
           ...(next ? { next } : {}),
           ready: rsvps.filter((r) => r.readyAt !== null && r.status !== "no").length,
-          seriesTitle: series?.title ?? null,
         },
       };
     },

@@ -370,7 +370,7 @@ export function statusMessage(v: WatchView, s: StatusResult): WatchMessage {
   return {
     embeds: [
       {
-        title: truncate(`${partyTitle(t, s.seriesTitle ?? s.session.title)} · ${t("watch.status.title", { part, phase: t(PHASE_KEYS[phaseOf(s)]) })}`, LIMITS.title),
+        title: truncate(`${partyTitle(t, s.session.title)} · ${t("watch.status.title", { part, phase: t(PHASE_KEYS[phaseOf(s)]) })}`, LIMITS.title),
         color: partColour(v, s.session.partId),
         fields,
         footer: watchFooter(t, s.session.id),

@@ -2,15 +2,10 @@
 import { PermissionFlagsBits } from "discord-api-types/v10";
 import { expect } from "vitest";
 import { UserError } from "../../../src/discord/errors.js";
+import { ANNOUNCEMENT_CHANNEL_NEEDS } from "../../../src/discord/permissions.js";
 
 /** Everything the bot needs in an announcement channel. */
-export const ALL_NEEDED =
-  PermissionFlagsBits.ViewChannel |
-  PermissionFlagsBits.SendMessages |
-  PermissionFlagsBits.EmbedLinks |
-  PermissionFlagsBits.AttachFiles |
-  PermissionFlagsBits.CreatePublicThreads |
-  PermissionFlagsBits.SendMessagesInThreads;
+export const ALL_NEEDED = ANNOUNCEMENT_CHANNEL_NEEDS.reduce((bits, flag) => bits | PermissionFlagsBits[flag], 0n);
 
 /** Runs `run`, which must reject with a UserError, and returns it. */
 export async function userErrorOf(run: () => Promise<void>): Promise<UserError> {
