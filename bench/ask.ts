@@ -60,8 +60,9 @@ const poolMs = performance.now() - poolStart;
 const phrasings = topics.reduce((n, t) => n + t.questions.en.length + t.questions["zh-CN"].length, 0);
 console.log(`ask bench: ${topics.length} topics, ${phrasings} curated phrasings`);
 const everything: string[] = [];
-for (const [name, file] of SETS) {
-  const items = evalSet.parse(JSON.parse(readFileSync(file, "utf8")));
+/** Each set, read and validated once. */
+const LOADED = SETS.map(([name, file]) => ({ name, items: evalSet.parse(JSON.parse(readFileSync(file, "utf8"))) }));
+for (const { name, items } of LOADED) {
   everything.push(...items.map((i) => i.q));
   const report = evaluate(index, items);
   console.log(`\n${name}: ${items.length} questions`);
@@ -138,8 +139,8 @@ function typoRobustness(seed: number): { n: number; kept: number; wrong: number 
   return { n, kept, wrong };
 }
 const englishInScope: { q: string; expect: string }[] = [];
-for (const [, file] of SETS) {
-  for (const item of evalSet.parse(JSON.parse(readFileSync(file, "utf8")))) {
+for (const { items } of LOADED) {
+  for (const item of items) {
     if (item.expect !== "out-of-scope" && !hasCjk(item.q) && !(item.tags ?? []).includes("typo")) englishInScope.push(item);
   }
 }
@@ -155,7 +156,7 @@ const latencies: number[] = [];
 /** Each set's own latencies too: long messages and near-misses (judged sentence by sentence) cost most. */
 const perSet = new Map<string, number[]>(SETS.map(([name]) => [name, []]));
 const setOf = new Map<string, string>();
-for (const [name, file] of SETS) for (const item of evalSet.parse(JSON.parse(readFileSync(file, "utf8")))) if (!setOf.has(item.q)) setOf.set(item.q, name);
+for (const { name, items } of LOADED) for (const item of items) if (!setOf.has(item.q)) setOf.set(item.q, name);
 for (let r = 0; r < REPEATS; r++) {
   for (const q of everything) {
     const t0 = performance.now();

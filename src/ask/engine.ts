@@ -22,7 +22,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -206,7 +206,6 @@ const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 /** Documents are pre-analysed by ./normalize.ts; MiniSearch sees space-joined tokens. */
 const splitTokens = (text: string): string[] => text.split(" ");
 
-const CJK_START = /^[\u3400-\u9fff\uf900-\ufaff]/;
 /**
  * How a token is stored in MiniSearch: Latin tokens as they are, a Chinese token as "~" and the hex code of
  * each character ("铁西" → "~94c1897f"). MiniSearch's radix tree scans a node's children one by one, and
@@ -215,7 +214,7 @@ const CJK_START = /^[\u3400-\u9fff\uf900-\ufaff]/;
  * prefix match applies to Latin words alone), so the encoding changes no score.
  */
 export function indexTerm(token: string): string {
-  if (!CJK_START.test(token)) return token;
+  if (!startsWithCjk(token)) return token;
   let term = "~";
   for (let i = 0; i < token.length; i++) term += token.charCodeAt(i).toString(16).padStart(4, "0");
   return term;
@@ -520,8 +519,18 @@ export interface Judgement {
   anchored: boolean;
 }
 
-/** Scores a cleaned question against the index. */
-export function judge(index: AskIndex, text: string): Judgement {
+/** A question read and ranked: its language, its folded and spelling-corrected text, its analysis and the topics best first. */
+interface Reading {
+  locale: Locale;
+  folded: string;
+  analysisText: string;
+  analysis: Analysis;
+  results: Hit[];
+  ranked: { topic: AskTopic; score: number }[];
+}
+
+/** Reads and ranks a question (what autocomplete needs; `judge` goes on to weigh it). */
+function readQuestion(index: AskIndex, text: string): Reading {
   let locale: Locale = hasCjk(text) ? "zh-CN" : "en";
   let folded = fold(text);
   const table = (): ReadingTable => readingTable(index);
@@ -537,17 +546,22 @@ export function judge(index: AskIndex, text: string): Judgement {
   }
   const analysisText = locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded;
   const analysis: Analysis = analyze(analysisText);
-  const offTopic = OFF_TOPIC.some((re) => re.test(folded));
-  const intents = detectIntents(folded);
-  const forms = formsAsked(folded);
-  const typedFocus = focusOf(index, folded);
-  const correctedFocus = analysisText === folded ? typedFocus : focusOf(index, analysisText);
-  const focus = typedFocus === undefined || correctedFocus === undefined ? [] : [...new Set([typedFocus, correctedFocus])];
-  const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, intents) : [];
+  const results = analysis.tokens.length > 0 ? searchTopics(index, analysis.tokens, detectIntents(folded)) : [];
   const ranked = results.flatMap((r) => {
     const topic = index.byId.get(String(r.id));
     return topic ? [{ topic, score: r.score }] : [];
   });
+  return { locale, folded, analysisText, analysis, results, ranked };
+}
+
+/** Scores a cleaned question against the index. */
+export function judge(index: AskIndex, text: string): Judgement {
+  const { locale, folded, analysisText, analysis, results, ranked } = readQuestion(index, text);
+  const offTopic = OFF_TOPIC.some((re) => re.test(folded));
+  const forms = formsAsked(folded);
+  const typedFocus = focusOf(index, folded);
+  const correctedFocus = analysisText === folded ? typedFocus : focusOf(index, analysisText);
+  const focus = typedFocus === undefined || correctedFocus === undefined ? [] : [...new Set([typedFocus, correctedFocus])];
   const anchored = analysis.tokens.some((t) => ANCHORS.has(t));
   const top = results[0];
   if (!top) return { locale, ranked, confidence: 0, coverage: 0, margin: 0, forms, focus, offTopic, unknownOutweighs: true, anchored };
@@ -807,8 +821,7 @@ export function suggest(index: AskIndex, prefix: string, locale: Locale, limit =
     }
   }
   if (out.length < max) {
-    const j = judge(index, typed);
-    for (const { topic } of j.ranked.slice(0, max)) {
+    for (const { topic } of readQuestion(index, typed).ranked.slice(0, max)) {
       const p = pool.find((x) => x.topicId === topic.id);
       if (p) push(p);
     }

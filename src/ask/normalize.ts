@@ -16,7 +16,9 @@
 const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
-const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
+/** A run of CJK ideographs (global: for `match` and `replace`). */
+export const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
+const CJK_START = /^[\u3400-\u9fff\uf900-\ufaff]/u;
 const LATIN_WORD = /[a-z0-9]+/g;
 const HAS_LATIN = /[a-z0-9]/;
 /** A character outside printable ASCII and ordinary white space. */
@@ -25,6 +27,11 @@ const NON_ASCII = /[^ -~\t\n\r]/;
 /** True when the text holds any CJK ideograph (the question is then answered in Chinese). */
 export function hasCjk(text: string): boolean {
   return CJK.test(text);
+}
+
+/** True when the text starts with a CJK ideograph (a Chinese token). */
+export function startsWithCjk(text: string): boolean {
+  return CJK_START.test(text);
 }
 
 /** NFKD, diacritics stripped, lower case; curly apostrophes straightened. */
@@ -325,7 +332,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (EN_STOP.has(word)) continue;
     const token = canonical(word);
     addUnique(tokens, seen, token);
-    if (judging && !WEAK.has(word) && !isWeak(token)) units.push({ text: word, tokens: [token], cjk: false });
+    if (judging && !isWeak(token)) units.push({ text: word, tokens: [token], cjk: false });
   }
 
   // Chinese runs: phrase aliases, segmenter words outside them, bigrams.
@@ -336,7 +343,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       for (const canon of CJK_PHRASES.get(phrase) ?? []) {
         if (seen.has(canon)) continue;
         addUnique(tokens, seen, canon);
-        if (judging && !WEAK.has(canon)) units.push({ text: phrase, tokens: [canon], cjk: true });
+        if (judging && !isWeak(canon)) units.push({ text: phrase, tokens: [canon], cjk: true });
       }
     }
     if (options.segment !== false) {
@@ -349,7 +356,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         if (ZH_STOP.has(segment)) continue;
         addUnique(tokens, seen, segment);
         segments.push(segment);
-        if (covered === undefined || WEAK.has(segment) || covered.subarray(at, at + segment.length).every((c) => c === 1)) continue;
+        if (covered === undefined || isWeak(segment) || covered.subarray(at, at + segment.length).every((c) => c === 1)) continue;
         const own: string[] = [segment];
         for (let i = 0; i + 1 < segment.length; i++) own.push(segment.slice(i, i + 2));
         units.push({ text: segment, tokens: own, cjk: true });

@@ -14,10 +14,8 @@
  * readingTable in ./engine.ts; the bot builds it at start). Pure: no I/O.
  */
 import { pinyin } from "pinyin-pro";
-import { isBigramStopChar, readsAsPinyin } from "./normalize.js";
+import { CJK_RUN, hasCjk, isBigramStopChar, latinWords, readsAsPinyin } from "./normalize.js";
 
-const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 const MAX_WORD = 4;
 
 /** Toneless reading of a Chinese text, one syllable per character ("铁西区" → ["tie", "xi", "qu"]). */
@@ -38,7 +36,7 @@ export interface ReadingTable {
 export function buildReadingTable(words: Iterable<string>, df: ReadonlyMap<string, number>): ReadingTable {
   const byReading = new Map<string, string[]>();
   for (const word of words) {
-    if (word.length < 2 || word.length > MAX_WORD || ![...word].every((c) => CJK.test(c))) continue;
+    if (word.length < 2 || word.length > MAX_WORD || ![...word].every(hasCjk)) continue;
     const key = readingOf(word).join("");
     const list = byReading.get(key);
     if (list === undefined) byReading.set(key, [word]);
@@ -115,8 +113,8 @@ const MIN_PINYIN_WORDS = 3;
  * read as pinyin. Pinyin words that spell nothing ("de", "you") are dropped.
  */
 export function chineseFromPinyin(folded: string, table: () => ReadingTable): { chinese: string[]; rest: string[] } | undefined {
-  if (CJK.test(folded)) return undefined;
-  const words = folded.match(/[a-z0-9]+/g) ?? [];
+  if (hasCjk(folded)) return undefined;
+  const words = latinWords(folded);
   const pinyinWords = words.filter((w) => readsAsPinyin(w));
   if (pinyinWords.length < MIN_PINYIN_WORDS || pinyinWords.length < PINYIN_SHARE * words.length) return undefined;
   const chinese: string[] = [];
