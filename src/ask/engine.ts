@@ -26,7 +26,7 @@ import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, 
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
-import { buildSpellIndex, correctWord, type SpellIndex } from "./spell.js";
+import { buildSpellIndex, correctThreeLetters, correctWord, unstretch, type SpellIndex } from "./spell.js";
 import { buildReadingTable, chineseFromPinyin, correctHomophones, type ReadingTable } from "./pinyin.js";
 
 export const MAX_QUESTION_CHARS = 1000;
@@ -459,16 +459,9 @@ export function correctSpelling(index: AskIndex, text: string): string {
   return folded.replace(/[a-z]+/g, (typed) => {
     at++;
     if (known(typed)) return typed;
-    // A stretched word ("screeen", "sooo"): a letter typed three times or more stands for two, or one.
-    const word = /([a-z])\1\1/.test(typed) ? typed.replace(/([a-z])\1{2,}/g, "$1$1") : typed;
-    if (word !== typed) {
-      if (known(word)) return word;
-      const one = typed.replace(/([a-z])\1{2,}/g, "$1");
-      if (known(one)) return one;
-    }
-    // Three letters: a swap of two neighbours ("hwo" → "how", "oli" → "oil"), or, for a word with no vowel
-    // (no English word lacks one: "wth", "lng"), a dropped letter put back; one edit would reach too much.
-    if (word.length === 3) return swapToKnown(word, index.spell.count) ?? (/[aeiouy]/.test(word) ? word : (insertToKnown(word, index.spell.count) ?? word));
+    const word = unstretch(index.spell, typed);
+    if (word !== typed && known(word)) return word;
+    if (word.length === 3) return correctThreeLetters(index.spell, word);
     if (word.length < 4) return word;
     // Spaced pinyin ("xia gang": syllables of at most six letters) is merged later, not corrected; an English
     // word beside it ("mean") is no pinyin.
@@ -478,27 +471,6 @@ export function correctSpelling(index: AskIndex, text: string): string {
   });
 }
 
-/** The known word a three-letter word becomes by swapping two neighbouring letters (the commoner of two). */
-function swapToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
-  let best: string | undefined;
-  for (let i = 0; i + 1 < word.length; i++) {
-    const swapped = word.slice(0, i) + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2);
-    if (swapped !== word && (count.get(swapped) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = swapped;
-  }
-  return best;
-}
-
-/** The commonest known word a word becomes with one letter put back ("wth" → "with", "lng" → "long"). */
-function insertToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
-  let best: string | undefined;
-  for (let i = 0; i <= word.length; i++) {
-    for (let c = 97; c <= 122; c++) {
-      const candidate = word.slice(0, i) + String.fromCharCode(c) + word.slice(i);
-      if ((count.get(candidate) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = candidate;
-    }
-  }
-  return best;
-}
 
 /** Internal scoring, exposed for the bench and tests. */
 export interface Judgement {

@@ -3,7 +3,8 @@
  * SymSpell style: at index build every vocabulary word files itself under each of its one-letter
  * deletions; a query word looks up itself and its own deletions (one letter, or two for words of eight
  * letters or more), and only those few candidates are checked with an edit distance (a swap of two
- * neighbours counts once). Results are cached per word. Pure, no I/O.
+ * neighbours counts once). Results are cached per word. Stretched words and three-letter words have their
+ * own narrower rules (unstretch, correctThreeLetters). Pure, no I/O.
  */
 
 export interface SpellIndex {
@@ -101,5 +102,48 @@ export function correctWord(spell: SpellIndex, word: string): string | null {
   }
   if (spell.cache.size >= CACHE_MAX) spell.cache.clear();
   spell.cache.set(word, best);
+  return best;
+}
+
+/**
+ * A stretched word ("screeen", "sooo"): a letter typed three times or more stands for two, or one. Returns
+ * the known one of the two readings, else the two-letter one (the word itself when nothing is stretched).
+ */
+export function unstretch(spell: SpellIndex, typed: string): string {
+  if (!/([a-z])\1\1/.test(typed)) return typed;
+  const two = typed.replace(/([a-z])\1{2,}/g, "$1$1");
+  if (spell.count.has(two)) return two;
+  const one = typed.replace(/([a-z])\1{2,}/g, "$1");
+  return spell.count.has(one) ? one : two;
+}
+
+/**
+ * A three-letter word: a swap of two neighbours ("hwo" → "how", "oli" → "oil"), or, for a word with no vowel
+ * (no English word lacks one: "wth", "lng"), a dropped letter put back; the general one-edit search would
+ * reach too much ("who" for "hwo"). The word itself when neither applies.
+ */
+export function correctThreeLetters(spell: SpellIndex, word: string): string {
+  return swapToKnown(word, spell.count) ?? (/[aeiouy]/.test(word) ? word : (insertToKnown(word, spell.count) ?? word));
+}
+
+/** The known word a three-letter word becomes by swapping two neighbouring letters (the commoner of two). */
+function swapToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  for (let i = 0; i + 1 < word.length; i++) {
+    const swapped = word.slice(0, i) + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2);
+    if (swapped !== word && (count.get(swapped) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = swapped;
+  }
+  return best;
+}
+
+/** The commonest known word a word becomes with one letter put back ("wth" → "with", "lng" → "long"). */
+function insertToKnown(word: string, count: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  for (let i = 0; i <= word.length; i++) {
+    for (let c = 97; c <= 122; c++) {
+      const candidate = word.slice(0, i) + String.fromCharCode(c) + word.slice(i);
+      if ((count.get(candidate) ?? 0) > (best === undefined ? 0 : (count.get(best) ?? 0))) best = candidate;
+    }
+  }
   return best;
 }
