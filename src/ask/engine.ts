@@ -70,11 +70,12 @@ export interface Hit {
   queryTerms: string[];
 }
 
+/** A topic as MiniSearch indexes it: each field's distinct tokens, already in their stored form (see indexTerm). */
 interface TopicDoc {
   id: number;
-  questions: string;
-  keywords: string;
-  answer: string;
+  questions: string[];
+  keywords: string[];
+  answer: string[];
 }
 
 /**
@@ -85,7 +86,10 @@ interface TopicDoc {
 interface CuratedPhrasings {
   readonly topic: Uint16Array;
   readonly norm: Float64Array;
-  readonly postings: ReadonlyMap<string, readonly number[]>;
+  /** Each token's slot: the phrasings holding the token in slot s are list[start[s]] … list[start[s + 1] - 1]. */
+  readonly slot: ReadonlyMap<string, number>;
+  readonly start: Uint32Array;
+  readonly list: Uint32Array;
   /**
    * Scratch space for one search: the dot product of each phrasing (zero between searches: each search clears
    * what it touched) and the phrasings touched. Kept with the index so that a search allocates no array as
@@ -203,7 +207,7 @@ const PREFIX_WEIGHT = 0.3;
 /** Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost / penalty. */
 const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 
-/** Documents are pre-analysed by ./normalize.ts; MiniSearch sees space-joined tokens. */
+/** A question's tokens reach MiniSearch space-joined (documents are handed over as token arrays). */
 const splitTokens = (text: string): string[] => text.split(" ");
 
 /**
@@ -237,6 +241,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
+  const stored = (tokens: ReadonlySet<string>): string[] => Array.from(tokens, indexTerm);
   const countWords = (text: string): void => {
     for (const w of latinWords(text)) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
@@ -276,12 +281,16 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     for (const field of [questionTokens, keywordTokens, answerTokens]) for (const t of field) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
     topicTokens.set(topic.id, seen);
-    topicDocs.push({ id: ti, questions: [...questionTokens].join(" "), keywords: [...keywordTokens].join(" "), answer: [...answerTokens].join(" ") });
+    topicDocs.push({ id: ti, questions: stored(questionTokens), keywords: stored(keywordTokens), answer: stored(answerTokens) });
   });
   const topicSearch = new MiniSearch<TopicDoc>({
     fields: ["questions", "keywords", "answer"],
-    tokenize: splitTokens,
-    processTerm: indexTerm,
+    // Documents are analysed already (./normalize.ts): each field is an array of stored terms, handed through
+    // as it is, with no join, split or second pass over the terms. Questions are tokenized at search time.
+    stringifyField: (tokens: string[]) => tokens as unknown as string,
+    tokenize: (tokens) => tokens as unknown as string[],
+    processTerm: (term) => term,
+    searchOptions: { tokenize: splitTokens, processTerm: indexTerm },
   });
   topicSearch.addAll(topicDocs);
 
@@ -290,30 +299,49 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const n = df.get(t);
     return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
   };
-  const phrasings = {
-    topic: Uint16Array.from(phraseTopicList),
-    norm: new Float64Array(phraseTokens.length),
-    postings: new Map<string, number[]>(),
-    dots: new Float64Array(phraseTokens.length),
-    touched: new Uint32Array(phraseTokens.length),
-  };
-  // Each distinct token's squared weight, worked out once (phrasings repeat their words).
+  // Each distinct token's squared weight, worked out once (phrasings repeat their words), and the number of
+  // phrasings holding it; then the postings laid out in one array, token by token.
   const squared = new Map<string, number>();
+  const slot = new Map<string, number>();
+  const counts: number[] = [];
+  const norm = new Float64Array(phraseTokens.length);
   phraseTokens.forEach((tokens, pi) => {
-    let norm = 0;
+    let sum = 0;
     for (const t of tokens) {
       let w2 = squared.get(t);
       if (w2 === undefined) {
         w2 = (idfOf(t) * termFactor(t)) ** 2;
         squared.set(t, w2);
+        slot.set(t, counts.length);
+        counts.push(0);
       }
-      norm += w2;
-      const list = phrasings.postings.get(t);
-      if (list === undefined) phrasings.postings.set(t, [pi]);
-      else list.push(pi);
+      sum += w2;
+      const at = slot.get(t) ?? 0;
+      counts[at] = (counts[at] ?? 0) + 1;
     }
-    phrasings.norm[pi] = Math.sqrt(norm) || 1;
+    norm[pi] = Math.sqrt(sum) || 1;
   });
+  const start = new Uint32Array(counts.length + 1);
+  for (let s = 0; s < counts.length; s++) start[s + 1] = (start[s] ?? 0) + (counts[s] ?? 0);
+  const fill = start.slice(0, counts.length);
+  const list = new Uint32Array(start[counts.length] ?? 0);
+  phraseTokens.forEach((tokens, pi) => {
+    for (const t of tokens) {
+      const s = slot.get(t) ?? 0;
+      const at = fill[s] ?? 0;
+      list[at] = pi;
+      fill[s] = at + 1;
+    }
+  });
+  const phrasings: CuratedPhrasings = {
+    topic: Uint16Array.from(phraseTopicList),
+    norm,
+    slot,
+    start,
+    list,
+    dots: new Float64Array(phraseTokens.length),
+    touched: new Uint32Array(phraseTokens.length),
+  };
   return {
     topics,
     byId: new Map(topics.map((t) => [t.id, t])),
@@ -413,10 +441,13 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   }
   const qlen = Math.sqrt(qnorm) || 1;
   // The closest phrasing of each topic: dot products gathered over the postings of the question's tokens.
-  const { topic: phrasingTopic, norm, postings, dots, touched } = index.phrasings;
+  const { topic: phrasingTopic, norm, slot, start, list, dots, touched } = index.phrasings;
   let touchedCount = 0;
   for (const [t, w2] of weights) {
-    for (const pi of postings.get(t) ?? []) {
+    const s = slot.get(t);
+    if (s === undefined) continue;
+    for (let k = start[s] ?? 0, end = start[s + 1] ?? 0; k < end; k++) {
+      const pi = list[k] ?? 0;
       if (dots[pi] === 0) touched[touchedCount++] = pi;
       dots[pi] = (dots[pi] ?? 0) + w2;
     }

@@ -10,22 +10,27 @@
 export interface SpellIndex {
   /** Vocabulary word → how often it occurs (ties go to the commoner word). */
   readonly count: ReadonlyMap<string, number>;
-  /** Deletion key (a word with one letter removed, or the word itself) → vocabulary words. */
-  readonly deletions: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Deletion key (a word with one letter removed, or the word itself) → its vocabulary word, or words when
+   * several share the key (most keys have one: a string, not a one-element array, keeps the build's garbage down).
+   */
+  readonly deletions: ReadonlyMap<string, string | readonly string[]>;
   /** Corrections already worked out (bounded; cleared when full). */
   readonly cache: Map<string, string | null>;
 }
 
 const CACHE_MAX = 4096;
 
-function file(map: Map<string, string[]>, key: string, word: string): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [word]);
-  else if (list[list.length - 1] !== word) list.push(word);
+function file(map: Map<string, string | string[]>, key: string, word: string): void {
+  const entry = map.get(key);
+  if (entry === undefined) map.set(key, word);
+  else if (typeof entry === "string") {
+    if (entry !== word) map.set(key, [entry, word]);
+  } else if (entry[entry.length - 1] !== word) entry.push(word);
 }
 
 export function buildSpellIndex(count: ReadonlyMap<string, number>): SpellIndex {
-  const deletions = new Map<string, string[]>();
+  const deletions = new Map<string, string | string[]>();
   for (const word of count.keys()) {
     file(deletions, word, word);
     for (let i = 0; i < word.length; i++) file(deletions, word.slice(0, i) + word.slice(i + 1), word);
@@ -87,7 +92,9 @@ export function correctWord(spell: SpellIndex, word: string): string | null {
   let bestCount = 0;
   const tried = new Set<string>();
   for (const key of keysOf(word, limit)) {
-    for (const candidate of spell.deletions.get(key) ?? []) {
+    const entry = spell.deletions.get(key);
+    if (entry === undefined) continue;
+    for (const candidate of typeof entry === "string" ? [entry] : entry) {
       if (tried.has(candidate)) continue;
       tried.add(candidate);
       if (candidate.charCodeAt(0) !== word.charCodeAt(0) && candidate.charCodeAt(0) !== word.charCodeAt(1)) continue;
