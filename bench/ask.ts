@@ -69,7 +69,7 @@ for (const { name, items } of LOADED) {
   console.log(`  top-1 accuracy  overall ${pct(report.overall)}`);
   console.log(`                  english ${pct(report.english)}, chinese ${pct(report.chinese)}, typos ${pct(report.typos)}`);
   if (report.heldOut.n > 0) console.log(`                  tuning ${pct(report.tuning)}, held-out ${pct(report.heldOut)}`);
-  console.log(`  best candidate right (in scope, answer or first suggestion) ${pct(report.top1Candidate)}`);
+  console.log(`  best candidate right (in scope: the answer, or the first topic offered) ${pct(report.top1Candidate)}`);
   console.log(`  out-of-scope refused ${pct(report.refusals)}; classified out-of-scope ${pct(report.outOfScopeKind)}`);
   console.log(`  confident-wrong ${pct(report.confidentWrong)}`);
   if (args.has("--misses")) {

@@ -13,6 +13,7 @@ import { described, named } from "../../src/discord/localize.js";
 import {
   askAnswerView,
   askInvalidView,
+  askNotKnownView,
   askOutOfScopeView,
   askUnsureView,
   type AskViewContext,
@@ -89,7 +90,10 @@ export const ask: SubcommandModule = {
         await ctx.respond.send({ ...askUnsureView(viewContext(ctx, index, result.locale), result.suggestions), ephemeral: true });
         return;
       case "out-of-scope":
-        await ctx.respond.send({ ...askOutOfScopeView(result.locale), ephemeral: true });
+        await ctx.respond.send({
+          ...(result.closest.length > 0 ? askNotKnownView(viewContext(ctx, index, result.locale), result.closest) : askOutOfScopeView(result.locale)),
+          ephemeral: true,
+        });
         return;
       case "invalid":
         // No words to judge the language by: the member's own locale.

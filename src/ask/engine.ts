@@ -17,8 +17,10 @@
  *    confidence = coverage × (0.75 + 0.25 × margin) × specificity, in [0, 1].
  * 4. Out of scope when the question names something known to be off-topic (other films, weather, food…),
  *    or its unknown words outweigh its known ones and it names nothing of the film's own (title, people,
- *    places, parts, festivals), or nothing matched. Otherwise `answer` above ANSWER_THRESHOLD, `unsure`
- *    (with suggestions) above UNSURE_THRESHOLD, else out of scope.
+ *    places, parts, festivals), or nothing matched. Above UNSURE_THRESHOLD, a best topic that lacks the
+ *    form of answer asked for (a number, a date, a name, a sum…) or the thing asked about makes the question
+ *    one about the film whose detail is not known: out of scope, with the closest topics. Otherwise `answer`
+ *    above ANSWER_THRESHOLD, `unsure` (with suggestions) above UNSURE_THRESHOLD, else out of scope.
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
@@ -49,7 +51,16 @@ export type AskResult =
       related: AskTopic[];
     }
   | { kind: "unsure"; locale: Locale; confidence: number; suggestions: AskTopic[] }
-  | { kind: "out-of-scope"; locale: Locale }
+  | {
+      kind: "out-of-scope";
+      locale: Locale;
+      /**
+       * For a question about the film asking a detail no topic gives (the best topic matches its words but
+       * not the form or the thing asked for: "how much compensation…" against a topic that names no sum),
+       * the closest topics, best first; empty for a question about something else.
+       */
+      closest: AskTopic[];
+    }
   | { kind: "invalid"; reason: InvalidReason };
 
 export interface AnswerOptions {
@@ -768,9 +779,15 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   if ("invalid" in cleaned) return { kind: "invalid", reason: cleaned.invalid };
   const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
-  if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale };
+  if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale, closest: [] };
+  const closest = (): AskTopic[] => j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic);
   const aboutFocus = j.focus.length === 0 || j.focus.some((f) => mentions(index, best.topic, f));
-  if (j.confidence >= ANSWER_THRESHOLD && answersForm(best.topic, j.forms) && aboutFocus) {
+  // The question is about the film but asks a detail the best topic does not give: say that it is not known
+  // (offering the closest topics) rather than that the question was not understood.
+  if (j.confidence >= UNSURE_THRESHOLD && !(answersForm(best.topic, j.forms) && aboutFocus)) {
+    return { kind: "out-of-scope", locale: j.locale, closest: closest() };
+  }
+  if (j.confidence >= ANSWER_THRESHOLD) {
     return {
       kind: "answer",
       locale: j.locale,
@@ -781,9 +798,9 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
     };
   }
   if (j.confidence >= UNSURE_THRESHOLD) {
-    return { kind: "unsure", locale: j.locale, confidence: j.confidence, suggestions: j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic) };
+    return { kind: "unsure", locale: j.locale, confidence: j.confidence, suggestions: closest() };
   }
-  return { kind: "out-of-scope", locale: j.locale };
+  return { kind: "out-of-scope", locale: j.locale, closest: [] };
 }
 
 /**

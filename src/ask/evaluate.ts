@@ -40,7 +40,7 @@ export interface EvalReport {
   typos: Rate;
   tuning: Rate;
   heldOut: Rate;
-  /** In-scope questions whose best candidate (answer or first suggestion) is right. */
+  /** In-scope questions whose best candidate (the answer, or the first topic offered) is right. */
   top1Candidate: Rate;
   /** Out-of-scope questions not answered (kind out-of-scope or unsure). */
   refusals: Rate;
@@ -68,6 +68,20 @@ export function judgeItem(index: AskIndex, item: EvalItem): EvalOutcome {
   return { item, result, correct: right && contains, confidentWrong: !right };
 }
 
+/** The topic a result states or offers first (the first button under "not sure" or "not known"). */
+function firstCandidate(result: AskResult): string | undefined {
+  switch (result.kind) {
+    case "answer":
+      return result.topic.id;
+    case "unsure":
+      return result.suggestions[0]?.id;
+    case "out-of-scope":
+      return result.closest[0]?.id;
+    case "invalid":
+      return undefined;
+  }
+}
+
 export function evaluate(index: AskIndex, items: readonly EvalItem[]): EvalReport {
   const outcomes = items.map((item) => judgeItem(index, item));
   const ok = (o: EvalOutcome): boolean => o.correct;
@@ -81,9 +95,7 @@ export function evaluate(index: AskIndex, items: readonly EvalItem[]): EvalRepor
     typos: rate(outcomes.filter((o) => o.item.tags?.includes("typo")), ok),
     tuning: rate(outcomes.filter((o) => !o.item.heldOut), ok),
     heldOut: rate(outcomes.filter((o) => o.item.heldOut), ok),
-    top1Candidate: rate(inScope, (o) =>
-      o.result.kind === "answer" ? o.result.topic.id === o.item.expect : o.result.kind === "unsure" && o.result.suggestions[0]?.id === o.item.expect,
-    ),
+    top1Candidate: rate(inScope, (o) => firstCandidate(o.result) === o.item.expect),
     refusals: rate(oos, (o) => o.result.kind !== "answer"),
     outOfScopeKind: rate(oos, (o) => o.result.kind === "out-of-scope"),
     confidentWrong: rate(outcomes, (o) => o.confidentWrong),

@@ -96,6 +96,19 @@ export function askUnsureView(
   return { content: `${t("ask.unsure")}\n${list}`, components: topicButtons(view, suggestions, ButtonStyle.Primary) };
 }
 
+/**
+ * A question about the film asking a detail the bot does not have: say so plainly (no guess) and offer the
+ * closest questions it can answer as buttons.
+ */
+export function askNotKnownView(
+  view: AskViewContext,
+  closest: readonly AskTopic[],
+): { content: string; components: APIActionRowComponent<APIButtonComponent>[] } {
+  const t = translator(view.locale);
+  const list = closest.map((s) => `• ${topicQuestion(view.index, s, view.locale)}`).join("\n");
+  return { content: `${t("ask.notKnown")}\n${list}`, components: topicButtons(view, closest, ButtonStyle.Secondary) };
+}
+
 /** Out of scope: a short friendly refusal saying what the bot can answer. */
 export function askOutOfScopeView(locale: Locale): { content: string } {
   const t = translator(locale);

@@ -133,7 +133,7 @@ describe("suggest", () => {
 });
 
 /** Set from the final blind measurement (bench:ask), a little under it. */
-const BLIND_FLOOR = 0.88;
+const BLIND_FLOOR = 0.9;
 const BLIND_WRONG = 0.06;
 
 describe("eval set", () => {
@@ -165,12 +165,13 @@ describe("eval set", () => {
   it.each([
     ["ask-eval-fresh.json", 0.85, 0.06],
     ["ask-eval-blind.json", BLIND_FLOOR, BLIND_WRONG],
-    ["ask-eval-blind2.json", 0.75, 0.09],
+    ["ask-eval-blind2.json", 0.78, 0.09],
     // Written blind in session 3 and first measured at its end: 79.3% / 4.3%, then 80.0% / 3.6% (as the
-    // session-start engine) once two rules the blind sets did not bear out were reverted.
-    ["ask-eval-blind3.json", 0.78, 0.05],
-    // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%.
-    ["ask-eval-dev.json", 0.7, 0.06],
+    // session-start engine) once two rules the blind sets did not bear out were reverted; 84.3% / 3.6% in
+    // session 4, once a detail the best topic lacks is said to be not known.
+    ["ask-eval-blind3.json", 0.82, 0.05],
+    // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 81.9% / 5.2% in session 4.
+    ["ask-eval-dev.json", 0.8, 0.06],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);

@@ -9,6 +9,11 @@ const outcome = (q: string): string[] => {
   const r = answer(index, q, all);
   return r.kind === "answer" ? [r.topic.id, r.locale] : [r.kind];
 };
+/** The first closest topic of a question judged to ask a detail no topic gives ("not known"), else its kind. */
+const closestOf = (q: string): string | undefined => {
+  const r = answer(index, q, all);
+  return r.kind === "out-of-scope" ? (r.closest[0]?.id ?? "no closest topic") : r.kind;
+};
 
 describe("messages of several sentences", () => {
   it("answers the sentence that asks, not the remark before it", () => {
@@ -42,11 +47,11 @@ describe("the form a question asks for", () => {
     expect([...formsAsked("where does old du live today")]).toEqual(["now"]);
     expect([...formsAsked("沈阳现在有多少人口")].sort()).toEqual(["count", "now"]);
   });
-  it("offers, rather than states, a topic whose answer lacks the form asked for", () => {
+  it("says a detail is not known, offering the closest topic, when the best topic lacks the form asked for", () => {
     // The Ditch's topic says what the film is and when it came out, not how long it runs.
     const r = answer(index, "How long is The Ditch?", all);
-    expect(r.kind).toBe("unsure");
-    if (r.kind === "unsure") expect(r.suggestions[0]?.id).toBe("the-ditch");
+    expect(r.kind).toBe("out-of-scope");
+    if (r.kind === "out-of-scope") expect(r.closest[0]?.id).toBe("the-ditch");
     expect(outcome("what is the ditch about")[0]).toBe("the-ditch");
     // The film shows Old Du in 1999–2001; nothing says where he lives now.
     expect(answer(index, "Where does Old Du live today?", all).kind).not.toBe("answer");
@@ -86,18 +91,18 @@ describe("questions about money and opinions", () => {
   });
   it("states a sum only from a topic that gives one", () => {
     // The demolition topic tells of families holding out for compensation, but names no sum.
-    expect(answer(index, "How much compensation did the Yanfen Street families get?", all).kind).toBe("unsure");
+    expect(closestOf("How much compensation did the Yanfen Street families get?")).toBe("remnants-demolition");
     expect(outcome("拆迁补偿了多少钱")).not.toContain("remnants-demolition");
     expect(outcome("How much money did Ai Weiwei give Wang Bing?")[0]).toBe("ai-weiwei");
   });
   it("states a view only from a topic that reports one", () => {
     // Ai Weiwei's topic tells of his money, not of what he thought of the film.
-    expect(answer(index, "What did Ai Weiwei think of the film?", all).kind).toBe("unsure");
+    expect(closestOf("What did Ai Weiwei think of the film?")).toBe("ai-weiwei");
     expect(outcome("What did the critics say about it?")[0]).toBe("critics");
   });
   it("takes a place or an institution for no person's name", () => {
     // The Beijing screening names a university and a hall, no organiser.
-    expect(answer(index, "Who organised the Beijing Normal University screening?", all).kind).toBe("unsure");
+    expect(closestOf("Who organised the Beijing Normal University screening?")).toBe("beijing-screening");
     expect(outcome("who was the chair of the yamagata jury")[0]).toBe("yamagata-jury-president");
   });
 });

@@ -109,6 +109,20 @@ describe("/westofthetracks ask: refusals, unsure and bad input", () => {
     expect(en.payload.content).toContain("Wang Bing");
     const zh = await ask("今天天气怎么样", { locale: "en" });
     expect(CJK.test(zh.payload.content ?? "")).toBe(true);
+    // Nothing about the film was asked, so no film question is offered.
+    expect(buttonIds(en)).toEqual([]);
+  });
+
+  it("says plainly that a detail about the film is not known, and offers the closest questions", async () => {
+    // The demolition topic tells of families holding out for compensation, but names no sum.
+    const en = await ask("how much compensation did the yanfen street families get");
+    expect(en.payload.ephemeral).toBe(true);
+    expect(en.payload.content).toContain("won't guess");
+    expect(en.payload.content).not.toContain("not sure I understood");
+    expect(buttonIds(en)[0]).toBe("wt1:ask:remnants-demolition:en");
+    const zh = await ask("拆迁补偿了多少钱", { locale: "en" });
+    expect(zh.payload.content).toContain("不乱猜");
+    expect(buttonIds(zh)[0]).toBe("wt1:ask:remnants-demolition:zh-CN");
   });
 
   it("offers the closest questions as buttons when unsure", async () => {
