@@ -80,7 +80,9 @@ for (const { name, items } of LOADED) {
           ? `answer ${o.result.topic.id} (${o.result.confidence.toFixed(2)})`
           : o.result.kind === "unsure"
             ? `unsure ${o.result.confidence.toFixed(2)} [${o.result.suggestions.map((t) => t.id).join(", ")}]`
-            : o.result.kind;
+            : o.result.kind === "out-of-scope" && o.result.closest.length > 0
+              ? `not known [${o.result.closest.map((t) => t.id).join(", ")}]`
+              : o.result.kind;
       console.log(`  MISS${o.item.heldOut ? " (held-out)" : ""}: "${o.item.q}" expected ${o.item.expect}, got ${got}`);
     }
   }
