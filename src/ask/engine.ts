@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, latinWords, PART_TOKENS, type Analysis } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, type Analysis } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -253,42 +253,40 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
   const stored = (tokens: ReadonlySet<string>): string[] => Array.from(tokens, indexTerm);
-  const countWords = (text: string): void => {
-    for (const w of latinWords(text)) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
+  /** The spelling vocabulary counts the Latin words of the English phrasings, the keywords and the English answers. */
+  const countWords = (words: readonly string[]): void => {
+    for (const w of words) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
   };
   topics.forEach((topic, ti) => {
     // Each distinct token once per field: what counts is whether a field holds a word, not how many phrasings
     // repeat it (and indexing a third of the tokens keeps the build fast).
     const seen = new Set<string>();
     const questionTokens = new Set<string>();
-    const phrasing = (q: string): void => {
-      const { tokens, segments } = analyze(q, { tokensOnly: true });
-      for (const w of segments) chineseWords.add(w);
-      for (const t of tokens) questionTokens.add(t);
-      phraseTokens.push(tokens);
+    const phrasing = (q: string): Analysis => {
+      const analysis = analyze(q, { tokensOnly: true });
+      for (const w of analysis.segments) chineseWords.add(w);
+      for (const t of analysis.tokens) questionTokens.add(t);
+      phraseTokens.push(analysis.tokens);
       phraseTopicList.push(ti);
+      return analysis;
     };
-    for (const q of topic.questions.en) {
-      phrasing(q);
-      countWords(fold(q));
-    }
+    for (const q of topic.questions.en) countWords(phrasing(q).words);
     for (const q of topic.questions["zh-CN"]) phrasing(q);
     const keywordTokens = new Set<string>();
-    const keyword = (k: string): void => {
-      const { tokens, segments } = analyze(k, { tokensOnly: true });
-      for (const t of tokens) keywordTokens.add(t);
-      for (const w of segments) chineseWords.add(w);
+    const keyword = (k: string): Analysis => {
+      const analysis = analyze(k, { tokensOnly: true });
+      for (const t of analysis.tokens) keywordTokens.add(t);
+      for (const w of analysis.segments) chineseWords.add(w);
+      return analysis;
     };
-    for (const k of topic.keywords ?? []) {
-      keyword(k);
-      countWords(fold(k));
-    }
+    for (const k of topic.keywords ?? []) countWords(keyword(k).words);
     keyword(topic.id.replace(/-/g, " "));
     const answerTokens = new Set<string>();
-    for (const text of [`${topic.answer.en}\n${topic.context.en}`, `${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`]) {
-      for (const t of analyze(text, { segment: false, tokensOnly: true }).tokens) answerTokens.add(t);
-    }
-    countWords(fold(`${topic.answer.en} ${topic.context.en}`));
+    const answerEn = analyze(`${topic.answer.en}\n${topic.context.en}`, { segment: false, tokensOnly: true });
+    const answerZh = analyze(`${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`, { segment: false, tokensOnly: true });
+    for (const t of answerEn.tokens) answerTokens.add(t);
+    for (const t of answerZh.tokens) answerTokens.add(t);
+    countWords(answerEn.words);
     for (const field of [questionTokens, keywordTokens, answerTokens]) for (const t of field) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
     topicTokens.set(topic.id, seen);

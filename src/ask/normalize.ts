@@ -280,6 +280,8 @@ export interface Analysis {
   readonly extras: string[];
   /** The Chinese words the segmenter found (stop words left out). */
   readonly segments: string[];
+  /** The Latin words as written (folded, apostrophes dropped), before stop words, phrases and stemming. */
+  readonly words: string[];
 }
 
 function addUnique(list: string[], seen: Set<string>, token: string): void {
@@ -314,7 +316,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const judging = options.tokensOnly !== true;
 
   // Spaced pinyin merged ("tie xi qu" → "tiexiqu"), before phrases replace anything.
-  const raw = base.includes(" ") ? latinWords(base) : [];
+  const raw = latinWords(base);
   for (let i = 0; i < raw.length; i++) {
     if (!isPinyin(raw[i] ?? "")) continue;
     let merged = raw[i] ?? "";
@@ -328,7 +330,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const folded = base.includes(" ") ? base.replace(LATIN_PHRASE_RE, (m) => ` ${LATIN_PHRASES.get(m) ?? m} `) : base;
   for (const e of extras) addUnique(tokens, seen, e);
 
-  for (const word of folded === base && base.includes(" ") ? raw : latinWords(folded)) {
+  for (const word of folded === base ? raw : latinWords(folded)) {
     if (EN_STOP.has(word)) continue;
     const token = canonical(word);
     addUnique(tokens, seen, token);
@@ -369,7 +371,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       stopBefore = stopAfter;
     }
   }
-  return { tokens, units, extras, segments };
+  return { tokens, units, extras, segments, words: raw };
 }
 
 /** True for a word that reads as pinyin (one or more syllables, no tones). */
