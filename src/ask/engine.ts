@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, type Analysis } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, type Analysis, type WordMemo } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -253,6 +253,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
   const stored = (tokens: ReadonlySet<string>): string[] => Array.from(tokens, indexTerm);
+  const memo: WordMemo = new Map();
   /** The spelling vocabulary counts the Latin words of the English phrasings, the keywords and the English answers. */
   const countWords = (words: readonly string[]): void => {
     for (const w of words) if (w.length >= 3 && !/\d/.test(w)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
@@ -263,7 +264,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const seen = new Set<string>();
     const questionTokens = new Set<string>();
     const phrasing = (q: string): Analysis => {
-      const analysis = analyze(q, { tokensOnly: true });
+      const analysis = analyze(q, { tokensOnly: true, memo });
       for (const w of analysis.segments) chineseWords.add(w);
       for (const t of analysis.tokens) questionTokens.add(t);
       phraseTokens.push(analysis.tokens);
@@ -274,7 +275,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     for (const q of topic.questions["zh-CN"]) phrasing(q);
     const keywordTokens = new Set<string>();
     const keyword = (k: string): Analysis => {
-      const analysis = analyze(k, { tokensOnly: true });
+      const analysis = analyze(k, { tokensOnly: true, memo });
       for (const t of analysis.tokens) keywordTokens.add(t);
       for (const w of analysis.segments) chineseWords.add(w);
       return analysis;
@@ -282,8 +283,8 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     for (const k of topic.keywords ?? []) countWords(keyword(k).words);
     keyword(topic.id.replace(/-/g, " "));
     const answerTokens = new Set<string>();
-    const answerEn = analyze(`${topic.answer.en}\n${topic.context.en}`, { segment: false, tokensOnly: true });
-    const answerZh = analyze(`${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`, { segment: false, tokensOnly: true });
+    const answerEn = analyze(`${topic.answer.en}\n${topic.context.en}`, { segment: false, tokensOnly: true, memo });
+    const answerZh = analyze(`${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`, { segment: false, tokensOnly: true, memo });
     for (const t of answerEn.tokens) answerTokens.add(t);
     for (const t of answerZh.tokens) answerTokens.add(t);
     countWords(answerEn.words);

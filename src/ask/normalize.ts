@@ -302,6 +302,27 @@ export interface AnalyzeOptions {
   segment?: boolean;
   /** Tokens only (the index side): skip the content units a question is judged by. */
   tokensOnly?: boolean;
+  /**
+   * What is known of each Latin word seen so far (see wordFacts): the index build passes one memo for all its
+   * texts, which repeat a few hundred words thousands of times. Answers are the same with or without it.
+   */
+  memo?: WordMemo;
+}
+
+/** Of one Latin word: whether it reads as pinyin, and its token (undefined for a stop word). */
+interface WordFacts {
+  readonly pinyin: boolean;
+  readonly token: string | undefined;
+}
+export type WordMemo = Map<string, WordFacts>;
+
+function wordFacts(memo: WordMemo, word: string): WordFacts {
+  let facts = memo.get(word);
+  if (facts === undefined) {
+    facts = { pinyin: isPinyin(word), token: EN_STOP.has(word) ? undefined : canonical(word) };
+    memo.set(word, facts);
+  }
+  return facts;
 }
 
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
@@ -314,15 +335,16 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const extras: string[] = [];
   const segments: string[] = [];
   const judging = options.tokensOnly !== true;
+  const memo = options.memo;
 
   // Spaced pinyin merged ("tie xi qu" → "tiexiqu"), before phrases replace anything.
   const raw = latinWords(base);
   for (let i = 0; i < raw.length; i++) {
-    if (!isPinyin(raw[i] ?? "")) continue;
+    if (!(memo ? wordFacts(memo, raw[i] ?? "").pinyin : isPinyin(raw[i] ?? ""))) continue;
     let merged = raw[i] ?? "";
     for (let j = i + 1; j < Math.min(raw.length, i + 4); j++) {
       const next = raw[j] ?? "";
-      if (!isPinyin(next)) break;
+      if (!(memo ? wordFacts(memo, next).pinyin : isPinyin(next))) break;
       merged += next;
       if (!extras.includes(merged)) extras.push(merged);
     }
@@ -331,8 +353,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   for (const e of extras) addUnique(tokens, seen, e);
 
   for (const word of folded === base ? raw : latinWords(folded)) {
-    if (EN_STOP.has(word)) continue;
-    const token = canonical(word);
+    const token = memo ? wordFacts(memo, word).token : EN_STOP.has(word) ? undefined : canonical(word);
+    if (token === undefined) continue;
     addUnique(tokens, seen, token);
     if (judging && !isWeak(token)) units.push({ text: word, tokens: [token], cjk: false });
   }

@@ -170,6 +170,9 @@ describe("eval set", () => {
     // session-start engine) once two rules the blind sets did not bear out were reverted; 84.3% / 3.6% in
     // session 4, once a detail the best topic lacks is said to be not known.
     ["ask-eval-blind3.json", 0.82, 0.05],
+    // Written blind in session 4 (with everyday paraphrase asked for) and first measured near its start:
+    // 70.0% / 7.3% (the engine as session 4 began: 64.7% / 7.3%).
+    ["ask-eval-blind4.json", 0.68, 0.08],
     // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 81.9% / 5.2% in session 4.
     ["ask-eval-dev.json", 0.8, 0.06],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {

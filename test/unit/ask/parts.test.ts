@@ -50,8 +50,16 @@ const fixtures = join(projectRoot, "test", "fixtures");
 const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
 
 describe("eval set honesty", () => {
-  it("finds the four eval sets", () => {
-    expect(EVAL_FILES.sort()).toEqual(["ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json", "ask-eval-dev.json", "ask-eval-fresh.json", "ask-eval.json"]);
+  it("finds the seven eval sets", () => {
+    expect(EVAL_FILES.sort()).toEqual([
+      "ask-eval-blind.json",
+      "ask-eval-blind2.json",
+      "ask-eval-blind3.json",
+      "ask-eval-blind4.json",
+      "ask-eval-dev.json",
+      "ask-eval-fresh.json",
+      "ask-eval.json",
+    ]);
   });
   it.each(EVAL_FILES)("no question of %s is copied verbatim into the topics' phrasings", (file) => {
     const items = evalSet.parse(JSON.parse(readFileSync(join(fixtures, file), "utf8")));
