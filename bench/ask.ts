@@ -41,6 +41,7 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["blind 3 (written blind in session 3, measured once at its end; only its totals have been seen)", join(fixtures, "ask-eval-blind3.json")],
       ["blind 4 (written blind in session 4, first measured near its start; only its totals have been seen)", join(fixtures, "ask-eval-blind4.json")],
       ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
+      ["dev 2 (written blind in session 4, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev2.json")],
     ];
 
 const buildTimes: number[] = [];

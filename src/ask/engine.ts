@@ -655,9 +655,9 @@ const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
  * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much
- * money", a reported view for "what did … think of". A topic that matches the words but not the form ("how
- * long is The Ditch" against a topic that says what The Ditch is) is offered as a suggestion, not stated as
- * the answer.
+ * money", a reported view for "what did … think of", a topic tagged "about" for "what is … about". A topic
+ * that matches the words but not the form ("how long is The Ditch" against a topic that says what The Ditch
+ * is) is not stated as the answer: the detail is said to be not known, and the topic offered.
  */
 function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   const en = `${topic.answer.en} ${topic.context.en}`;
@@ -669,6 +669,7 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("now") && !PRESENT.test(en) && !PRESENT.test(zh)) return false;
   if (forms.has("money") && !MONEY.test(en) && !MONEY.test(zh)) return false;
   if (forms.has("opinion") && !OPINION.test(en) && !OPINION.test(zh)) return false;
+  if (forms.has("about") && topic.intent?.includes("about") !== true) return false;
   return true;
 }
 

@@ -4,8 +4,16 @@
  * topics are tagged with the kinds they answer; the engine boosts topics whose tag matches. Detection
  * runs on folded text (lower case, no accents). Pure, no I/O.
  */
-export const INTENTS = ["duration", "person", "place", "filming", "watch", "when", "award", "meaning", "count"] as const;
+export const INTENTS = ["duration", "person", "place", "filming", "watch", "when", "award", "meaning", "count", "about"] as const;
 export type Intent = (typeof INTENTS)[number];
+
+/**
+ * "What is X about" (not "what do you know about X"), "what happens in", the plot; 讲什么, 什么内容 (not 剧情,
+ * which also names a fiction film: 剧情片). Both an intent (topics that tell what a work or a part is about,
+ * tagged "about", are lifted) and a form (only such a topic is stated as the answer).
+ */
+const ABOUT =
+  /\bwhat(?:'?s| is| was| are| were)\b[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$)|\bwhat happens in\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
 
 const CUES: Record<Intent, RegExp[]> = {
   duration: [
@@ -29,6 +37,7 @@ const CUES: Record<Intent, RegExp[]> = {
   award: [/\bawards?\b|\bprizes?\b|\bwon\b|\bwin\b|\bwins\b|\bwinning\b|\bgrand prix\b|\btrophy\b/, /奖|获奖|得奖|拿奖/],
   meaning: [/\bmean(s|ing)?\b|\btranslat|\bstand for\b|\bliteral(ly)?\b|\bin english\b/, /意思|含义|意义是|翻译|字面|指什么|指的是/],
   count: [/\bhow many\b|\bhow much\b|\bnumber of\b/, /多少|几个|几家|几部|几位|几人/],
+  about: [ABOUT],
 };
 
 /** The intents a folded question shows. "where … watch" outranks "where …" as a place question. */
@@ -57,9 +66,9 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
 
 /**
  * The form of answer a question asks for in so many words: a number, a year or date, a length, a name, the
- * present, a sum of money, someone's opinion.
+ * present, a sum of money, someone's opinion, what a work is about.
  */
-export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion";
+export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion" | "about";
 
 const FORM_CUES: Record<Form, RegExp> = {
   count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
@@ -71,6 +80,7 @@ const FORM_CUES: Record<Form, RegExp> = {
     /\bhow much\b.*\b(money|cost|costs|pay|paid|price|fee|fees|compensation|salary|wage|wages|allowance|subsidy|yuan|rmb|dollars?|euros?|earn|earned|spend|spent|charge|charged)\b|\bhow much (does|did|do|was|is) (it|they|he|she)( \w+)? (cost|pay|get|earn|make)\b|\bprices?\b|多少钱|多少元|几块钱|多少块|赔了多少|多少补偿|补偿.{0,4}多少|工资|片酬|票价|价格|多少.{0,3}(钱|费)|生活费.{0,6}多少|多少.{0,4}生活费/,
   opinion:
     /\bwhat (did|does|do) (\w+ ){1,3}(think|say|feel|write) (of|about)\b|\b(opinion|opinions|thoughts on|reaction to|react to|reacted to|feel about|felt about)\b|\bhow did (\w+ ){1,3}(react|feel|respond)\b|怎么评价|如何评价|怎么看|怎么想|评价(如何|怎么样)|什么评价|有何评价|看法|感想|觉得.{0,10}(怎么样|如何)|说了什么|说过什么|什么反应/,
+  about: ABOUT,
 };
 
 /** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */

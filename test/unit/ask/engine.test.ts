@@ -175,6 +175,8 @@ describe("eval set", () => {
     ["ask-eval-blind4.json", 0.68, 0.08],
     // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 81.9% / 5.2% in session 4.
     ["ask-eval-dev.json", 0.8, 0.06],
+    // The development set of session 4 (written blind, then tuned on): 71.5% / 11.0% at first.
+    ["ask-eval-dev2.json", 0.7, 0.11],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);

@@ -95,6 +95,17 @@ describe("questions about money and opinions", () => {
     expect(outcome("拆迁补偿了多少钱")).not.toContain("remnants-demolition");
     expect(outcome("How much money did Ai Weiwei give Wang Bing?")[0]).toBe("ai-weiwei");
   });
+  it("says what a work is about only from a topic that tells it", () => {
+    expect(formsAsked("what's ta'ang about?").has("about")).toBe(true);
+    expect(formsAsked("man in black 讲的是什么").has("about")).toBe(true);
+    expect(formsAsked("what do you know about ta'ang").has("about")).toBe(false);
+    expect(formsAsked("他拍过剧情片吗").has("about")).toBe(false);
+    // Ta'ang's topic gives its year and festival, not what it is about; The Ditch's tells it.
+    expect(closestOf("what's ta'ang about?")).toBe("taang");
+    expect(closestOf("Man in Black 讲的是什么")).toBe("man-in-black");
+    expect(outcome("what is the ditch about")[0]).toBe("the-ditch");
+    expect(outcome("what is rails about")[0]).toBe("rails-summary");
+  });
   it("states a view only from a topic that reports one", () => {
     // Ai Weiwei's topic tells of his money, not of what he thought of the film.
     expect(closestOf("What did Ai Weiwei think of the film?")).toBe("ai-weiwei");

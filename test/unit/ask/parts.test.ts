@@ -50,13 +50,14 @@ const fixtures = join(projectRoot, "test", "fixtures");
 const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
 
 describe("eval set honesty", () => {
-  it("finds the seven eval sets", () => {
+  it("finds the eight eval sets", () => {
     expect(EVAL_FILES.sort()).toEqual([
       "ask-eval-blind.json",
       "ask-eval-blind2.json",
       "ask-eval-blind3.json",
       "ask-eval-blind4.json",
       "ask-eval-dev.json",
+      "ask-eval-dev2.json",
       "ask-eval-fresh.json",
       "ask-eval.json",
     ]);
