@@ -571,7 +571,8 @@ function readQuestion(index: AskIndex, text: string): Reading {
 export function judge(index: AskIndex, text: string): Judgement {
   const { locale, folded, analysisText, analysis, results, ranked } = readQuestion(index, text);
   const offTopic = OFF_TOPIC.some((re) => re.test(folded));
-  const forms = formsAsked(folded);
+  // Read before and after spelling correction ("what did he thnk of it" asks for a view too).
+  const forms = analysisText === folded ? formsAsked(folded) : new Set([...formsAsked(folded), ...formsAsked(analysisText)]);
   const typedFocus = focusOf(index, folded);
   const correctedFocus = analysisText === folded ? typedFocus : focusOf(index, analysisText);
   const focus = typedFocus === undefined || correctedFocus === undefined ? [] : [...new Set([typedFocus, correctedFocus])];
@@ -649,13 +650,15 @@ const NAME =
   /\b[A-Z][a-z]+ (?!(?:Normal|University|College|Hall|Festival|Fund|Street|Forum|Film|Films|Centre|Center|Releases|Museum|Institute|Review|Press|Square|Station|District|Province|Prize|Award|Awards|Cinema|Theatre|Theater|Library|Academy|School|Group|Company|Editions|Éditions|Records|Times)\b)[A-Z][a-z]+|\b(by|director|editor|producer|critic|artist|with)\s+[A-Z]/;
 /** A sum of money, or an answer saying that no figure is known. */
 const MONEY = /\d[\d,.]*\s*(yuan|rmb|dollars?|euros?|francs?|usd|eur)\b|[$€¥£]\s?\d|\d[\d,.]*\s*(万|千)?(元|美元|欧元|块)|[一二两三四五六七八九十百千万]+(元|块)|\bno [\w -]{0,20}figures?\b|没有.{0,8}(数字|数据)/i;
+/** A title quoted (“Ruins of the Future”, 《未来的废墟》). */
+const QUOTED_TITLE = /“[^”]+”|《[^》]+》|"[^"]+"/;
 /** Someone's opinion reported: called, praised, wrote, ranked…, or a quotation. */
 const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|hailed|ranked|compared|admired|considers?|considered|regarded|acclaimed|celebrated)\b|“|称|评价|认为|写道|誉为|称赞|赞扬|评论|说过/;
 
 /**
  * Whether a topic's answer has the form the question asks for: a number for "how many", a year or date for
  * "when", a length for "how long", a name for "who", the present for "today" / "现在", a sum for "how much
- * money", a reported view for "what did … think of", a topic tagged "about" for "what is … about". A topic
+ * money", a reported view for "what did … think of", a topic tagged "about" for "what is … about", a quoted title for the title of an essay. A topic
  * that matches the words but not the form ("how long is The Ditch" against a topic that says what The Ditch
  * is) is not stated as the answer: the detail is said to be not known, and the topic offered.
  */
@@ -670,6 +673,7 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("money") && !MONEY.test(en) && !MONEY.test(zh)) return false;
   if (forms.has("opinion") && !OPINION.test(en) && !OPINION.test(zh)) return false;
   if (forms.has("about") && topic.intent?.includes("about") !== true) return false;
+  if (forms.has("title") && !QUOTED_TITLE.test(en) && !QUOTED_TITLE.test(zh)) return false;
   return true;
 }
 
@@ -679,7 +683,7 @@ const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
-    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面"
+    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 人 钱 年 岁 天 次"
   ).split(" "),
 );
 
@@ -713,7 +717,8 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
   const rest = FOCUS_ZH.exec(folded)?.[1];
   if (rest !== undefined) {
     const unit = analyze(rest).units[0];
-    if (unit !== undefined && unit.text.length >= 2 && !NOT_FOCUS.has(unit.text) && rest.startsWith(unit.text)) return unit.text;
+    // One character can be the thing asked about ("什么歌": a song) unless it names the kind of answer (人, 钱).
+    if (unit !== undefined && !NOT_FOCUS.has(unit.text) && rest.startsWith(unit.text)) return unit.text;
   }
   return undefined;
 }

@@ -66,9 +66,9 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
 
 /**
  * The form of answer a question asks for in so many words: a number, a year or date, a length, a name, the
- * present, a sum of money, someone's opinion, what a work is about.
+ * present, a sum of money, someone's opinion, what a work is about, the title of a piece of writing.
  */
-export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion" | "about";
+export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion" | "about" | "title";
 
 const FORM_CUES: Record<Form, RegExp> = {
   count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
@@ -81,6 +81,9 @@ const FORM_CUES: Record<Form, RegExp> = {
   opinion:
     /\bwhat (did|does|do) (\w+ ){1,3}(think|say|feel|write) (of|about)\b|\b(opinion|opinions|thoughts on|reaction to|react to|reacted to|feel about|felt about)\b|\bhow did (\w+ ){1,3}(react|feel|respond)\b|怎么评价|如何评价|怎么看|怎么想|评价(如何|怎么样)|什么评价|有何评价|看法|感想|觉得.{0,10}(怎么样|如何)|说了什么|说过什么|什么反应/,
   about: ABOUT,
+  // The title of an essay, an article, a review or a book ("what was jia zhangke's article called", "那篇文章叫啥名").
+  title:
+    /\b(?:essay|article|piece|review|book)s?\b.{0,30}\b(?:called|titled|title|name)\b|\b(?:title|name) of (?:the|his|her|their|that|this) (?:essay|article|piece|review|book)\b|(?:文章|书|影评|评论)(?:的)?(?:标题|题目|名字|叫什么|叫啥|题为)/,
 };
 
 /** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */

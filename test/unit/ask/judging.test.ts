@@ -64,6 +64,9 @@ describe("the thing a which / what / how-many question asks about", () => {
     const r = answer(index, "Which song do the cable factory managers sing at karaoke?", all);
     expect(r.kind).not.toBe("answer");
     expect(answer(index, "How many stars did Time Out New York give it?", all).kind).not.toBe("answer");
+    // A one-character focus counts in Chinese ("什么歌": a song), unless it names the kind of answer (人, 钱).
+    expect(closestOf("电缆厂春节聚餐那段他们唱的是什么歌")).toBe("rust-cable-factory");
+    expect(outcome("这片预算多少钱")[0]).toBe("budget");
   });
   it("still answers when the topic mentions it, typos included", () => {
     expect(outcome("which factories does rust follow")[0]).toBe("rust-factories");
@@ -105,6 +108,18 @@ describe("questions about money and opinions", () => {
     expect(closestOf("Man in Black 讲的是什么")).toBe("man-in-black");
     expect(outcome("what is the ditch about")[0]).toBe("the-ditch");
     expect(outcome("what is rails about")[0]).toBe("rails-summary");
+  });
+  it("gives the title of a piece of writing only from a topic that quotes one", () => {
+    expect(formsAsked("what was jia zhangke's article called").has("title")).toBe(true);
+    expect(formsAsked("贾樟柯那篇文章叫啥名").has("title")).toBe(true);
+    expect(formsAsked("did jia zhangke write about it").has("title")).toBe(false);
+    // Jia Zhangke's topic says he wrote a piece, not its title; Lu Xinyu's quotes hers.
+    expect(closestOf("what was jia zhangke's article called")).toBe("jia-zhangke");
+    expect(outcome("what is lu xinyu's essay called")[0]).toBe("lu-xinyu");
+  });
+  it("reads the form asked for after spelling correction too", () => {
+    // "thnk" is "think": a view is asked for, and the Doclisboa topic reports none of Pedro Costa's.
+    expect(outcome("what did pedro costa thnk of it")).not.toContain("doclisboa");
   });
   it("states a view only from a topic that reports one", () => {
     // Ai Weiwei's topic tells of his money, not of what he thought of the film.
