@@ -401,9 +401,13 @@ export function isPinyin(word: string): boolean {
   return word.length >= 2 && !EN_STOP.has(word) && readsAsPinyin(word);
 }
 
-/** True for a word spelled as one or more toneless pinyin syllables, English function words included ("you", "me"). */
-export function readsAsPinyin(word: string): boolean {
-  return word.length >= 1 && word.length <= 7 && PINYIN_WORD.test(word);
+/**
+ * True for a word spelled as one or more toneless pinyin syllables, English function words included ("you",
+ * "me"). Up to seven letters by default (longer English words too often spell syllables: "changing"); a
+ * question already read as pinyin passes a longer limit, for words of two long syllables ("shangying").
+ */
+export function readsAsPinyin(word: string, maxLength = 7): boolean {
+  return word.length >= 1 && word.length <= maxLength && PINYIN_WORD.test(word);
 }
 
 /** True for a token made of Latin letters or digits (fuzzy and prefix matching apply to those only). */

@@ -105,6 +105,8 @@ export function correctHomophones(text: string, known: (token: string) => boolea
 /** Share of a question's words that must read as pinyin before it is treated as typed in pinyin. */
 const PINYIN_SHARE = 0.7;
 const MIN_PINYIN_WORDS = 3;
+/** The longest typed word read as pinyin syllables once a question reads as pinyin ("zhuangchuang": two syllables). */
+const LONG_WORD = 12;
 
 /**
  * For a question typed in toneless pinyin, the Chinese index words its words spell (longest runs of typed
@@ -117,6 +119,8 @@ export function chineseFromPinyin(folded: string, table: () => ReadingTable): { 
   const words = latinWords(folded);
   const pinyinWords = words.filter((w) => readsAsPinyin(w));
   if (pinyinWords.length < MIN_PINYIN_WORDS || pinyinWords.length < PINYIN_SHARE * words.length) return undefined;
+  // Read as pinyin: a word of two long syllables ("shangying", "gongchang") counts too.
+  const syllables = (w: string): boolean => readsAsPinyin(w, LONG_WORD);
   const chinese: string[] = [];
   const rest: string[] = [];
   let i = 0;
@@ -126,12 +130,12 @@ export function chineseFromPinyin(folded: string, table: () => ReadingTable): { 
     let hit: string | undefined;
     for (let len = Math.min(MAX_WORD, words.length - i); len >= 1 && hit === undefined; len--) {
       const run = words.slice(i, i + len);
-      if (!run.every((w) => readsAsPinyin(w))) continue;
+      if (!run.every(syllables)) continue;
       hit = table().byReading.get(run.join(""))?.[0];
       if (hit !== undefined) step = len;
     }
     if (hit !== undefined) chinese.push(hit);
-    else if (!readsAsPinyin(word)) rest.push(word);
+    else if (!syllables(word)) rest.push(word);
     i += step;
   }
   return { chinese, rest };

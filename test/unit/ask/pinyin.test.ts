@@ -3,7 +3,7 @@ import { answer, buildAskIndex, loadAskTopics, readingTable } from "../../../src
 import { buildReadingTable, chineseFromPinyin, correctHomophones, readingOf } from "../../../src/ask/pinyin.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 
-const words = ["鹿特丹", "上映", "纪录片", "铁西区", "什么", "意思", "多长", "王兵", "出生", "哪年", "下岗"];
+const words = ["鹿特丹", "上映", "纪录片", "铁西区", "什么", "意思", "多长", "王兵", "出生", "哪年", "下岗", "工厂"];
 const df = new Map<string, number>(words.map((w) => [w, 1]));
 // The index also knows every pair of neighbouring characters of its words.
 for (const w of words) for (let i = 0; i + 1 < w.length; i++) df.set(w.slice(i, i + 2), 1);
@@ -40,6 +40,10 @@ describe("questions typed in toneless pinyin", () => {
     expect(chineseFromPinyin("tie xi qu shi shen me yi si", () => table)).toEqual({ chinese: ["铁西区", "什么", "意思"], rest: [] });
     expect(chineseFromPinyin("wang bing na nian chu sheng de", () => table)?.chinese).toEqual(["王兵", "哪年", "出生"]);
     expect(chineseFromPinyin("xiagang shi shen me", () => table)?.chinese).toEqual(["下岗", "什么"]);
+  });
+  it("reads words of two long syllables once the question reads as pinyin", () => {
+    expect(chineseFromPinyin("ta zai na li shangying de", () => table)?.chinese).toContain("上映");
+    expect(chineseFromPinyin("gongchang you duo chang", () => table)?.chinese).toEqual(["工厂", "多长"]);
   });
   it("does not read English as pinyin", () => {
     expect(chineseFromPinyin("how long is the whole film", () => table)).toBeUndefined();
