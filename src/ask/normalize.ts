@@ -51,7 +51,9 @@ const EN_STOP = new Set(
     "a an the is are was were be been being am do does did doing of in on at to for by with from into it its " +
     "this that these those i you he she we they me my your his her our their them him there here and or but so " +
     "if then than any ever just also really please tell know want can could should would will shall may might " +
-    "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one too either very quite even yet"
+    "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one too either very quite even yet " +
+    // Contractions once the apostrophe is gone, and chat shorthand ("r u", "idk", "tbh").
+    "im ive id youre youve theyre weve thats theres heres lets r u ur ya idk tbh imo imho ngl lmao omg tho cuz bc thx ty pls"
   ).split(" "),
 );
 

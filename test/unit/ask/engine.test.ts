@@ -14,6 +14,7 @@ import {
   suggest,
   type AskResult,
 } from "../../../src/ask/index.js";
+import { formsAsked } from "../../../src/ask/intent.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 import { projectRoot } from "../../../src/paths.js";
 
@@ -37,6 +38,10 @@ describe("normalize", () => {
     expect(analyze("片长").tokens).toContain("runtime");
     expect(analyze("teenagers").tokens).toEqual(analyze("kids").tokens);
     expect(analyze("theatres").tokens).toEqual(analyze("cinemas").tokens);
+  });
+  it("drops contractions and chat shorthand, which say nothing of the subject", () => {
+    expect(analyze("ok so i'm starting it tonight, r u in? idk tbh").units.map((u) => u.text)).toEqual(["starting"]);
+    expect(formsAsked("what's it actually about lol").has("about")).toBe(true);
   });
 });
 
