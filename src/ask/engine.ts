@@ -508,6 +508,9 @@ export function correctSpelling(index: AskIndex, text: string): string {
     // word beside it ("mean") is no pinyin.
     const pinyinNext = (w: string | undefined): boolean => w !== undefined && w.length <= 6 && isPinyin(w) && !known(w);
     if (word.length <= 6 && isPinyin(word) && (pinyinNext(all[at - 1]) || pinyinNext(all[at + 1]))) return word;
+    // An adverb, even misspelled ("legaly", "basicaly"), says how, not what: it stays weak, rather than be
+    // turned into an index word one letter away ("legacy").
+    if (isWeak(word)) return word;
     return correctWord(index.spell, word) ?? word;
   });
 }

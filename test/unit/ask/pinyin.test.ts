@@ -74,6 +74,10 @@ describe("the engine with pinyin and typos", () => {
     expect(topicOf("how lng is rust")).toEqual(["runtime-rust", "en"]);
     expect(topicOf("tie xi qu maening")).toEqual(["title-meaning", "en"]);
   });
+  it("leaves a misspelled adverb weak instead of turning it into an index word", () => {
+    // "legaly" is one letter from "legacy", and the significance topic speaks of legacy.
+    expect(topicOf("how can i legaly watch it")).toEqual(["where-to-watch", "en"]);
+  });
   it("builds the reading table once per index", () => {
     expect(readingTable(index)).toBe(readingTable(index));
     expect(readingTable(index).byReading.get("tiexiqu")).toContain("铁西区");
