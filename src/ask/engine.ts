@@ -309,25 +309,27 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const n = df.get(t);
     return n === undefined ? maxIdf : Math.log(1 + topics.length / n);
   };
-  // Each distinct token's squared weight, worked out once (phrasings repeat their words), and the number of
-  // phrasings holding it; then the postings laid out in one array, token by token.
-  const squared = new Map<string, number>();
+  // Each distinct token gets a slot, with its squared weight worked out once (phrasings repeat their words) and
+  // the number of phrasings holding it; then the postings are laid out in one array, slot by slot.
   const slot = new Map<string, number>();
+  const squared: number[] = [];
   const counts: number[] = [];
   const norm = new Float64Array(phraseTokens.length);
+  // Each posting's token slot, phrasing by phrasing, for the second pass.
+  const slots: number[] = [];
   phraseTokens.forEach((tokens, pi) => {
     let sum = 0;
     for (const t of tokens) {
-      let w2 = squared.get(t);
-      if (w2 === undefined) {
-        w2 = (idfOf(t) * termFactor(t)) ** 2;
-        squared.set(t, w2);
-        slot.set(t, counts.length);
+      let s = slot.get(t);
+      if (s === undefined) {
+        s = counts.length;
+        slot.set(t, s);
+        squared.push((idfOf(t) * termFactor(t)) ** 2);
         counts.push(0);
       }
-      sum += w2;
-      const at = slot.get(t) ?? 0;
-      counts[at] = (counts[at] ?? 0) + 1;
+      sum += squared[s] ?? 0;
+      counts[s] = (counts[s] ?? 0) + 1;
+      slots.push(s);
     }
     norm[pi] = Math.sqrt(sum) || 1;
   });
@@ -335,9 +337,10 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   for (let s = 0; s < counts.length; s++) start[s + 1] = (start[s] ?? 0) + (counts[s] ?? 0);
   const fill = start.slice(0, counts.length);
   const list = new Uint32Array(start[counts.length] ?? 0);
+  let k = 0;
   phraseTokens.forEach((tokens, pi) => {
-    for (const t of tokens) {
-      const s = slot.get(t) ?? 0;
+    for (let n = 0; n < tokens.length; n++) {
+      const s = slots[k++] ?? 0;
       const at = fill[s] ?? 0;
       list[at] = pi;
       fill[s] = at + 1;

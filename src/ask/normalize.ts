@@ -23,6 +23,8 @@ const LATIN_WORD = /[a-z0-9]+/g;
 const HAS_LATIN = /[a-z0-9]/;
 /** A character outside printable ASCII and ordinary white space. */
 const NON_ASCII = /[^ -~\t\n\r]/;
+/** Printable ASCII, white space and unified CJK ideographs only (NFKD leaves such a text as it is). */
+const PLAIN_CJK = /^[ -~\t\n\r\u3400-\u4dbf\u4e00-\u9fff]*$/;
 
 /** True when the text holds any CJK ideograph (the question is then answered in Chinese). */
 export function hasCjk(text: string): boolean {
@@ -36,8 +38,9 @@ export function startsWithCjk(text: string): boolean {
 
 /** NFKD, diacritics stripped, lower case; curly apostrophes straightened. */
 export function fold(text: string): string {
-  // Plain ASCII (most phrasings and many questions) has nothing to decompose.
-  if (!NON_ASCII.test(text)) return (text.includes("`") ? text.replace(/`/g, "'") : text).toLowerCase();
+  // Plain ASCII (most phrasings and many questions) has nothing to decompose, and neither have unified
+  // ideographs (Chinese phrasings): only full-width forms, compatibility ideographs and accents do.
+  if (!NON_ASCII.test(text) || PLAIN_CJK.test(text)) return (text.includes("`") ? text.replace(/`/g, "'") : text).toLowerCase();
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -198,6 +201,8 @@ export function isBigramStopChar(ch: string): boolean {
 const escape = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const byLength = (a: string, b: string): number => b.length - a.length;
 const LATIN_PHRASE_RE = new RegExp(`\\b(?:${[...LATIN_PHRASES.keys()].sort(byLength).map(escape).join("|")})\\b`, "g");
+/** The first words of the Latin alias phrases: a text holding none of them holds no phrase (the scan is skipped). */
+const LATIN_PHRASE_FIRST = new Set([...LATIN_PHRASES.keys()].map((p) => p.split(" ")[0] ?? p));
 /** Chinese alias phrases by first character, longest first (a scan is much cheaper than one big alternation). */
 const CJK_PHRASES_BY_FIRST = new Map<number, string[]>();
 for (const p of [...CJK_PHRASES.keys()].sort(byLength)) {
@@ -351,7 +356,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       if (!extras.includes(merged)) extras.push(merged);
     }
   }
-  const folded = base.includes(" ") ? base.replace(LATIN_PHRASE_RE, (m) => ` ${LATIN_PHRASES.get(m) ?? m} `) : base;
+  const folded =
+    raw.length > 1 && raw.some((w) => LATIN_PHRASE_FIRST.has(w)) ? base.replace(LATIN_PHRASE_RE, (m) => ` ${LATIN_PHRASES.get(m) ?? m} `) : base;
   for (const e of extras) addUnique(tokens, seen, e);
 
   for (const word of folded === base ? raw : latinWords(folded)) {
