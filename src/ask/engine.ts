@@ -156,6 +156,9 @@ const OFF_TOPIC: RegExp[] = [
   // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
   /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
   /(代码|编程|报错|机器人|权限|服务器设置)/,
+  // Using Discord itself: names, profiles, subscriptions.
+  /\b(nickname|nicknames|username|usernames|avatar|profile pic(ture)?|nitro|server boost|emoji pack)\b/,
+  /(昵称|用户名|头像|表情包)/,
 ];
 
 const MENTION = /<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|<\/[^>]+:\d+>|@everyone|@here|<t:\d+(:\w)?>/g;

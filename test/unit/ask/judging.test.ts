@@ -157,6 +157,10 @@ describe("more of everyday typing", () => {
       expect(outcome(q), q).toEqual(["out-of-scope"]);
     }
   });
+  it("refuses questions about using Discord, and keeps film questions about names", () => {
+    for (const q of ["how do i change my nickname here", "怎么换头像"]) expect(outcome(q), q).toEqual(["out-of-scope"]);
+    expect(outcome("第三部分为什么改名")).not.toEqual(["out-of-scope"]);
+  });
   it("does not take a site's name for a ratings question", () => {
     expect(outcome("seen it called west of tracks on letterboxd, which title is right")).not.toEqual(["out-of-scope"]);
     expect(outcome("what's its letterboxd average")).toEqual(["out-of-scope"]);
