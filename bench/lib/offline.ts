@@ -67,6 +67,8 @@ export interface OfflineInput {
   userId?: string;
   guildId?: string | null;
   memberPermissions?: bigint | null;
+  /** The member's permissions in other channels, by channel id (unknown: null). */
+  memberPermissionsIn?: Record<string, bigint>;
   memberRoleIds?: string[];
 }
 
@@ -116,6 +118,7 @@ function base(input: OfflineInput) {
     guildId: input.guildId === undefined ? "100000000000000001" : input.guildId,
     channelId: "200000000000000001",
     memberPermissions: input.memberPermissions === undefined ? 0n : input.memberPermissions,
+    memberPermissionsIn: (channelId: string) => input.memberPermissionsIn?.[channelId] ?? null,
     appPermissions: 0n,
     memberRoleIds: input.memberRoleIds ?? [],
     services: input.services,

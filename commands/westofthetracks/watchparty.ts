@@ -178,8 +178,10 @@ async function schedule(ctx: CommandContext, guildId: string): Promise<void> {
     // An unknown role (deleted, or not this server's) is refused like @everyone and bot roles.
     if (pingId === guildId || !role || role.everyone || role.managed) throw new UserError("watch.error.pingRole");
     // The bot may be able to ping any role (Mention Everyone, Administrator); a host may only have it ping a
-    // role that anyone can mention, unless they could ping that role themselves.
-    if (!role.mentionable && !has(ctx.memberPermissions, "MentionEveryone")) {
+    // role that anyone can mention, unless they could ping that role themselves in the channel the reminders
+    // go to (the command may be typed elsewhere; when the bot does not know the member, where it was typed).
+    const hostPermissions = channelId === ctx.channelId ? ctx.memberPermissions : (ctx.memberPermissionsIn(channelId) ?? ctx.memberPermissions);
+    if (!role.mentionable && !has(hostPermissions, "MentionEveryone")) {
       throw new UserError("watch.error.pingRoleLocked");
     }
   }

@@ -132,6 +132,18 @@ export function optionReader(interaction: ChatInputCommandInteraction | Autocomp
   };
 }
 
+/**
+ * The member's permissions in another channel of the server (their roles and that channel's overwrites), or
+ * null when the bot does not have the channel or the member in full (discord.js keeps no member cache here, but
+ * builds the interaction's member from the payload).
+ */
+export function memberPermissionsIn(interaction: BaseInteraction, channelId: string): bigint | null {
+  const member = interaction.member;
+  const channel = interaction.guild?.channels.cache.get(channelId);
+  if (!(member instanceof GuildMember) || !channel || !("permissionsFor" in channel)) return null;
+  return channel.permissionsFor(member)?.bitfield ?? null;
+}
+
 export function memberRoleIds(interaction: BaseInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];

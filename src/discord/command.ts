@@ -77,6 +77,8 @@ export interface Invocation {
   channelId: string | null;
   /** The member's permissions in the channel (null in DMs). */
   memberPermissions: bigint | null;
+  /** The member's permissions in another channel of the server (null in DMs, or when the bot cannot tell). */
+  memberPermissionsIn(channelId: string): bigint | null;
   /** The bot's permissions in the channel (null in DMs). */
   appPermissions: bigint | null;
   memberRoleIds: readonly string[];

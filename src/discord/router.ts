@@ -9,7 +9,7 @@ import { chooseLocale } from "../i18n/locale.js";
 import { translator, type Locale } from "../i18n/index.js";
 import type { BotServices } from "../services.js";
 import type { CommandModule, CommandRegistry, ComponentModule, ComponentResponder, Invocation } from "./command.js";
-import { autocompleteResponder, memberRoleIds, optionReader, responderFor } from "./adapter.js";
+import { autocompleteResponder, memberPermissionsIn, memberRoleIds, optionReader, responderFor } from "./adapter.js";
 import { decodeCustomId } from "./customId.js";
 import { UserError } from "./errors.js";
 
@@ -57,6 +57,7 @@ export function createRouter(registry: CommandRegistry, services: BotServices): 
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       memberPermissions: interaction.memberPermissions?.bitfield ?? null,
+      memberPermissionsIn: (channelId) => memberPermissionsIn(interaction, channelId),
       appPermissions: interaction.inGuild() ? (interaction.appPermissions?.bitfield ?? null) : null,
       memberRoleIds: memberRoleIds(interaction),
       services,

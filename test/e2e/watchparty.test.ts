@@ -1,7 +1,31 @@
-import { GuildScheduledEventStatus } from "discord-api-types/v10";
+import { GuildScheduledEventStatus, PermissionFlagsBits } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { answerOf, expectNoFindings, startWorld, textOf } from "./harness.js";
 import { buttonId, posts, schedule, waitFor, watch } from "./watch-helpers.js";
+
+describe("watch-along permissions, read from the server", () => {
+  it("lets a host have a role nobody may mention pinged only in a channel where they may mention everyone", { timeout: 60_000 }, async () => {
+    const world = await startWorld();
+    try {
+      const locked = world.emu.createRole(world.guildId, { name: "Night owls", permissions: 0n, mentionable: false });
+      // The host may mention everyone in #announcements only (a member overwrite), not in #screenings.
+      const announcements = world.emu.createChannel(world.guildId, {
+        name: "announcements",
+        permissionOverwrites: [{ id: world.hostId, type: 1, allow: PermissionFlagsBits.MentionEveryone }],
+      });
+      const options = { timezone: "UTC", part: "rails", when: "in 2 hours", ping: locked.id };
+      // Typed in #screenings for #screenings: refused.
+      const refused = await answerOf(watch(world, world.hostId, "schedule", options));
+      expect(textOf(refused)).toContain("Only members who may mention that role");
+      // Typed in #screenings for #announcements: the host may ping the role there.
+      const preview = await answerOf(watch(world, world.hostId, "schedule", { ...options, channel: announcements.id }));
+      expect(buttonId(preview, /^Confirm$/)).not.toBe("");
+      expectNoFindings(world.emu);
+    } finally {
+      await world.close();
+    }
+  });
+});
 
 describe("watch-along through Discord, with the bot's clock sped up", () => {
   it("plays a whole part: RSVP, reminder pinging only who is going, the exact sequence of posts, the Scheduled Event", { timeout: 90_000 }, async () => {

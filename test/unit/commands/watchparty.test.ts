@@ -13,6 +13,7 @@ const GUILD = "100000000000000001";
 const HERE = "200000000000000001";
 const READ_ONLY = "500000000000000002";
 const VOICE = "500000000000000003";
+const ELSEWHERE = "500000000000000004";
 const HOSTS = "600000000000000001";
 const PING = "600000000000000002";
 const LOCKED = "600000000000000003";
@@ -30,6 +31,7 @@ beforeEach(async () => {
         [HERE]: { kind: "text", botPermissions: ALL_NEEDED },
         [READ_ONLY]: { kind: "text", botPermissions: PermissionFlagsBits.ViewChannel },
         [VOICE]: { kind: "voice", botPermissions: ALL_NEEDED },
+        [ELSEWHERE]: { kind: "text", botPermissions: ALL_NEEDED },
       },
       roles: { [HOSTS]: {}, [PING]: {}, [LOCKED]: { mentionable: false }, [GUILD]: { everyone: true } },
     }),
@@ -144,6 +146,18 @@ describe("watchparty schedule", () => {
       expect(t("zh-CN", error.key, error.params)).not.toMatch(/\{\w+\}/);
     }
     expect(await services.store.jobs.listForGuild(GUILD)).toEqual([]);
+  });
+
+  it("lets a host have a locked role pinged only where they could ping it themselves", async () => {
+    // Typed here, where the host may mention everyone, for reminders elsewhere, where they may not.
+    const options = { part: "rails", when: "in 2 hours", timezone: "UTC", ping: LOCKED, channel: ELSEWHERE };
+    const mayHere = { ...asHost, memberPermissions: PermissionFlagsBits.MentionEveryone, memberPermissionsIn: { [ELSEWHERE]: PermissionFlagsBits.ViewChannel } };
+    expect((await userErrorOf(command("schedule", options, mayHere).run)).key).toBe("watch.error.pingRoleLocked");
+    // And the other way round.
+    const mayElsewhere = { ...asHost, memberPermissions: 0n, memberPermissionsIn: { [ELSEWHERE]: PermissionFlagsBits.MentionEveryone } };
+    const c = command("schedule", options, mayElsewhere);
+    await c.run();
+    expect(draftIdOf(c.sent)).not.toBe("");
   });
 
   it("names the first valid time after a DST gap", async () => {
