@@ -138,6 +138,21 @@ const ANCHORS = new Set(
   ).split(" "),
 );
 
+/**
+ * Places a question can name to say which release, screening or fact it means ("法国哪年上映的": France's,
+ * not the first): a topic that never mentions the place is pushed down.
+ */
+const ENTITIES: ReadonlySet<string> = new Set(
+  [
+    "france french japan japanese usa american germany german korea korean britain british italy italian canada",
+    "beijing shenyang paris berlin rotterdam yamagata busan lisbon marseille nantes cannes venice locarno toronto london fribourg",
+    "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 柏林 鹿特丹 山形 釜山 里斯本 马赛 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
+  ]
+    .join(" ")
+    .split(" ")
+    .map((w) => (hasCjk(w) ? w : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
+);
+
 /** Words and phrases that put a question about something else (other films, daily life, other topics). */
 const OFF_TOPIC: RegExp[] = [
   /\b(titanic|parasite|godfather|oppenheimer|avatar|inception|barbie|avengers?|marvel|star wars|harry potter|joker|interstellar|matrix|frozen|spider-?man|batman|dune)\b/,
@@ -213,12 +228,17 @@ const BOOST_ANSWER = 1;
 /** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
 const INTENT_BOOST = 1.5;
 const INTENT_PENALTY = 0.6;
+/** A topic that never mentions a place the question names (see ENTITIES) keeps this share of its score. */
+const ENTITY_PENALTY = 0.3;
 /** Query-term weights: question words say little about the subject; a part's name says a lot. */
 const WEAK_FACTOR = 0.35;
 const PART_FACTOR = 2;
 /** Weight of a prefix match of the word being typed ("remn" → "remnants"). */
 const PREFIX_WEIGHT = 0.3;
-/** Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost / penalty. */
+/**
+ * Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost
+ * / penalty (and / ENTITY_PENALTY more when the question names a place).
+ */
 const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 
 /** A question's tokens reach MiniSearch space-joined (documents are handed over as token arrays). */
@@ -475,7 +495,8 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     closestOf[ti] = Math.max(closestOf[ti] ?? 0, (dots[pi] ?? 0) / (qlen * (norm[pi] ?? 1)));
     dots[pi] = 0;
   }
-  const floor = (found[0]?.score ?? 0) / RERANK_SPAN;
+  const entities = tokens.filter((t) => ENTITIES.has(t));
+  const floor = (found[0]?.score ?? 0) / (entities.length > 0 ? RERANK_SPAN / ENTITY_PENALTY : RERANK_SPAN);
   const hits: Hit[] = [];
   for (const r of found) {
     if (r.score < floor) break;
@@ -483,6 +504,10 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     const closest = closestOf[ti] ?? 0;
     const near = 1 + Math.min(1, closest);
     let s = r.score * near * near;
+    if (entities.length > 0) {
+      const own = index.topicTokens.get(index.topics[ti]?.id ?? "");
+      if (own !== undefined && entities.some((e) => !own.has(e))) s *= ENTITY_PENALTY;
+    }
     const tags = index.topics[ti]?.intent;
     if (intents.size > 0 && tags !== undefined && tags.length > 0) {
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;

@@ -148,6 +148,14 @@ describe("what a which / what question is about, read more closely", () => {
   });
 });
 
+describe("a place the question names", () => {
+  it("pushes down a topic that never mentions it", () => {
+    expect(outcome("日本是哪年上映的")).toEqual(["japan-release", "zh-CN"]);
+    expect(outcome("when did it come out in japan")).toEqual(["japan-release", "en"]);
+    expect(outcome("是在柏林首映的吗")).toEqual(["premiere", "zh-CN"]);
+  });
+});
+
 describe("more of everyday typing", () => {
   it("reads a stretched word as the word", () => {
     expect(outcome("how looong is rust")).toEqual(["runtime-rust", "en"]);
