@@ -139,14 +139,18 @@ const ANCHORS = new Set(
 );
 
 /**
- * Places a question can name to say which release, screening or fact it means ("法国哪年上映的": France's,
- * not the first): a topic that never mentions the place is pushed down.
+ * Places, works and people a question can name to say which release, screening or fact it means ("日本是哪年
+ * 上映的": Japan's release, not the first one): a topic that never mentions what the question names is
+ * pushed down (see ENTITY_PENALTY).
  */
 const ENTITIES: ReadonlySet<string> = new Set(
   [
     "france french japan japanese usa american germany german korea korean britain british italy italian canada",
     "beijing shenyang paris berlin rotterdam yamagata busan lisbon marseille nantes cannes venice locarno toronto london fribourg",
     "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 柏林 鹿特丹 山形 釜山 里斯本 马赛 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
+    // Wang Bing's other films, and the critics and artists the topics quote.
+    "crude fengming ditch sisters bitter taang fang souls madness zhangke xinyu aiweiwei xianmin bergala kerby",
+    "原油 和凤鸣 夹边沟 三姊妹 苦钱 德昂 方绣英 死灵魂 无名者 疯爱 贾樟柯 吕新雨 艾未未 张献民",
   ]
     .join(" ")
     .split(" ")
@@ -228,7 +232,7 @@ const BOOST_ANSWER = 1;
 /** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
 const INTENT_BOOST = 1.5;
 const INTENT_PENALTY = 0.6;
-/** A topic that never mentions a place the question names (see ENTITIES) keeps this share of its score. */
+/** A topic that never mentions a place, work or person the question names (see ENTITIES) keeps this share of its score. */
 const ENTITY_PENALTY = 0.3;
 /** Query-term weights: question words say little about the subject; a part's name says a lot. */
 const WEAK_FACTOR = 0.35;
@@ -237,7 +241,7 @@ const PART_FACTOR = 2;
 const PREFIX_WEIGHT = 0.3;
 /**
  * Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost
- * / penalty (and / ENTITY_PENALTY more when the question names a place).
+ * / penalty (and / ENTITY_PENALTY more when the question names a place, a work or a person).
  */
 const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 

@@ -148,7 +148,7 @@ describe("what a which / what question is about, read more closely", () => {
   });
 });
 
-describe("a place the question names", () => {
+describe("a place, work or person the question names", () => {
   it("pushes down a topic that never mentions it", () => {
     expect(outcome("日本是哪年上映的")).toEqual(["japan-release", "zh-CN"]);
     expect(outcome("when did it come out in japan")).toEqual(["japan-release", "en"]);
