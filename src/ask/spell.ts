@@ -11,29 +11,40 @@ export interface SpellIndex {
   /** Vocabulary word → how often it occurs (ties go to the commoner word). */
   readonly count: ReadonlyMap<string, number>;
   /**
-   * Deletion key (a word with one letter removed, or the word itself) → its vocabulary word, or words when
-   * several share the key (most keys have one: a string, not a one-element array, keeps the build's garbage down).
+   * Deletion key → its vocabulary word, or words when several share the key (most keys have one: a string,
+   * not a one-element array, keeps the build's garbage down). A key is the 32-bit hash of a word with one
+   * letter removed, or of the word itself (see keyOmitting): no string is made for it. Two keys that collide
+   * only add a candidate, which the edit distance then weighs like any other.
    */
-  readonly deletions: ReadonlyMap<string, string | readonly string[]>;
+  readonly deletions: ReadonlyMap<number, string | readonly string[]>;
   /** Corrections already worked out (bounded; cleared when full). */
   readonly cache: Map<string, string | null>;
 }
 
 const CACHE_MAX = 4096;
 
-function file(map: Map<string, string | string[]>, key: string, word: string): void {
+/** FNV-1a hash of a word without the letters at positions `skip` and `skip2` (-1: none). */
+function keyOmitting(word: string, skip: number, skip2 = -1): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    if (i === skip || i === skip2) continue;
+    h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function file(map: Map<number, string | string[]>, key: number, word: string): void {
   const entry = map.get(key);
   if (entry === undefined) map.set(key, word);
   else if (typeof entry === "string") {
     if (entry !== word) map.set(key, [entry, word]);
-  } else if (entry[entry.length - 1] !== word) entry.push(word);
+  } else if (!entry.includes(word)) entry.push(word);
 }
 
 export function buildSpellIndex(count: ReadonlyMap<string, number>): SpellIndex {
-  const deletions = new Map<string, string | string[]>();
+  const deletions = new Map<number, string | string[]>();
   for (const word of count.keys()) {
-    file(deletions, word, word);
-    for (let i = 0; i < word.length; i++) file(deletions, word.slice(0, i) + word.slice(i + 1), word);
+    for (let i = -1; i < word.length; i++) file(deletions, keyOmitting(word, i), word);
   }
   return { count, deletions, cache: new Map() };
 }
@@ -67,13 +78,12 @@ export function editDistance(a: string, b: string, limit: number): number {
   return prev[n] ?? limit + 1;
 }
 
-/** The deletion keys of a word: itself, its one-letter deletions, and (depth 2) their deletions. */
-function keysOf(word: string, depth: 1 | 2): Set<string> {
-  const keys = new Set<string>([word]);
-  for (let i = 0; i < word.length; i++) {
-    const d1 = word.slice(0, i) + word.slice(i + 1);
-    keys.add(d1);
-    if (depth === 2) for (let k = 0; k < d1.length; k++) keys.add(d1.slice(0, k) + d1.slice(k + 1));
+/** The deletion keys of a word: itself, its one-letter deletions, and (depth 2) its two-letter deletions. */
+function keysOf(word: string, depth: 1 | 2): Set<number> {
+  const keys = new Set<number>();
+  for (let i = -1; i < word.length; i++) {
+    keys.add(keyOmitting(word, i));
+    if (depth === 2) for (let k = i + 1; k < word.length; k++) keys.add(keyOmitting(word, i, k));
   }
   return keys;
 }
