@@ -248,6 +248,8 @@ const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 /** A question's tokens reach MiniSearch space-joined (documents are handed over as token arrays). */
 const splitTokens = (text: string): string[] => text.split(" ");
 
+const HEX = "0123456789abcdef";
+
 /**
  * How a token is stored in MiniSearch: Latin tokens as they are, a Chinese token as "~" and the hex code of
  * each character ("铁西" → "~94c1897f"). MiniSearch's radix tree scans a node's children one by one, and
@@ -258,7 +260,10 @@ const splitTokens = (text: string): string[] => text.split(" ");
 export function indexTerm(token: string): string {
   if (!startsWithCjk(token)) return token;
   let term = "~";
-  for (let i = 0; i < token.length; i++) term += token.charCodeAt(i).toString(16).padStart(4, "0");
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    term += HEX.charAt(c >> 12) + HEX.charAt((c >> 8) & 15) + HEX.charAt((c >> 4) & 15) + HEX.charAt(c & 15);
+  }
   return term;
 }
 
