@@ -179,9 +179,12 @@ async function schedule(ctx: CommandContext, guildId: string): Promise<void> {
     if (pingId === guildId || !role || role.everyone || role.managed) throw new UserError("watch.error.pingRole");
     // The bot may be able to ping any role (Mention Everyone, Administrator); a host may only have it ping a
     // role that anyone can mention, unless they could ping that role themselves in the channel the reminders
-    // go to (the command may be typed elsewhere; when the bot does not know the member, where it was typed).
-    const hostPermissions = channelId === ctx.channelId ? ctx.memberPermissions : (ctx.memberPermissionsIn(channelId) ?? ctx.memberPermissions);
-    if (!role.mentionable && !has(hostPermissions, "MentionEveryone")) {
+    // go to: see it and mention everyone there (the command may be typed elsewhere; when the bot cannot tell
+    // the host's permissions there, they are taken as none).
+    const here = channelId === ctx.channelId;
+    const hostPermissions = here ? ctx.memberPermissions : ctx.memberPermissionsIn(channelId);
+    const mayPing = has(hostPermissions, "MentionEveryone") && (here || has(hostPermissions, "ViewChannel"));
+    if (!role.mentionable && !mayPing) {
       throw new UserError("watch.error.pingRoleLocked");
     }
   }

@@ -145,16 +145,19 @@ const ANCHORS = new Set(
  */
 const ENTITIES: ReadonlySet<string> = new Set(
   [
-    "france french japan japanese usa american germany german korea korean britain british italy italian canada",
+    // Not "us" (it reads as the token "usa"), nor film titles that are everyday words ("crude", "bitter").
+    "france french japan japanese germany german korea korean britain british italy italian canada",
     "beijing shenyang paris berlin rotterdam yamagata busan lisbon marseille nantes cannes venice locarno toronto london fribourg",
     "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 柏林 鹿特丹 山形 釜山 里斯本 马赛 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
     // Wang Bing's other films, and the critics and artists the topics quote.
-    "crude fengming ditch sisters bitter taang fang souls madness zhangke xinyu aiweiwei xianmin bergala kerby",
+    "fengming taang zhangke xinyu aiweiwei xianmin bergala kerby",
     "原油 和凤鸣 夹边沟 三姊妹 苦钱 德昂 方绣英 死灵魂 无名者 疯爱 贾樟柯 吕新雨 艾未未 张献民",
   ]
     .join(" ")
     .split(" ")
-    .map((w) => (hasCjk(w) ? w : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
+    // A Chinese name of three characters or more is split by the segmenter; its first two characters are
+    // always a token (a bigram) of a text that holds it.
+    .map((w) => (hasCjk(w) ? w.slice(0, 2) : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
 );
 
 /** Words and phrases that put a question about something else (other films, daily life, other topics). */
@@ -175,9 +178,9 @@ const OFF_TOPIC: RegExp[] = [
   // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
   /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
   /(代码|编程|报错|机器人|权限|服务器设置)/,
-  // Using Discord itself: names, profiles, subscriptions.
-  /\b(nickname|nicknames|username|usernames|avatar|profile pic(ture)?|nitro|server boost|emoji pack)\b/,
-  /(昵称|用户名|头像|表情包)/,
+  // Using Discord itself: one's own name and profile, subscriptions ("Tiexi's nickname" is a film question).
+  /\b(?:my|change|changing|set|reset|discord|server) (?:nickname|username|avatar|profile pic(?:ture)?)s?\b|\bnickname (?:here|on discord|in (?:this|the) server)\b|\b(?:nitro|server boosts?|pfp|emoji pack)\b/,
+  /(?:我的|改|换|修改|设置)(?:昵称|头像|用户名)|(?:昵称|头像|用户名)(?:怎么|如何)(?:改|换|设置)|表情包/,
 ];
 
 const MENTION = /<a?:\w+:\d+>|<@[!&]?\d+>|<#\d+>|<\/[^>]+:\d+>|@everyone|@here|<t:\d+(:\w)?>/g;
@@ -711,7 +714,8 @@ function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
   if (forms.has("count") && !NUMBER.test(en) && !NUMBER.test(zh)) return false;
   if (forms.has("when") && !YEAR_OR_DATE.test(en) && !YEAR_OR_DATE.test(zh)) return false;
   if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
-  if (forms.has("person") && !NAME.test(en)) return false;
+  // A topic tagged "person" names people the pattern cannot see ("Tarkovsky", "Antonioni").
+  if (forms.has("person") && !NAME.test(en) && topic.intent?.includes("person") !== true) return false;
   if (forms.has("now") && !PRESENT.test(en) && !PRESENT.test(zh)) return false;
   if (forms.has("money") && !MONEY.test(en) && !MONEY.test(zh)) return false;
   if (forms.has("opinion") && !OPINION.test(en) && !OPINION.test(zh)) return false;
@@ -726,7 +730,7 @@ const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
-    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 人 钱 年 岁 天 次"
+    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 人 钱 年 岁 天 次 样 么 的"
   ).split(" "),
 );
 
@@ -829,10 +833,12 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale, closest: [] };
   const closest = (): AskTopic[] => j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic);
-  const aboutFocus = j.focus.length === 0 || j.focus.some((f) => mentions(index, best.topic, f));
+  const givesDetail = (topic: AskTopic): boolean =>
+    answersForm(topic, j.forms) && (j.focus.length === 0 || j.focus.some((f) => mentions(index, topic, f)));
   // The question is about the film but asks a detail the best topic does not give: say that it is not known
-  // (offering the closest topics) rather than that the question was not understood.
-  if (j.confidence >= UNSURE_THRESHOLD && !(answersForm(best.topic, j.forms) && aboutFocus)) {
+  // (offering the closest topics) rather than that the question was not understood. Below the answer
+  // threshold, only when none of the closest topics gives it either (else one of them may be what was meant).
+  if (j.confidence >= ANSWER_THRESHOLD ? !givesDetail(best.topic) : j.confidence >= UNSURE_THRESHOLD && !closest().some(givesDetail)) {
     return { kind: "out-of-scope", locale: j.locale, closest: closest() };
   }
   if (j.confidence >= ANSWER_THRESHOLD) {

@@ -13,7 +13,7 @@ export type Intent = (typeof INTENTS)[number];
  * tagged "about", are lifted) and a form (only such a topic is stated as the answer).
  */
 const ABOUT =
-  /\bwhat(?:'?s| is| was| are| were)\b[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
+  /\bwhat(?:'?s| is| was| are| were)\b[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in (?:part|rust|remnants|rails|it|this|the (?:film|movie|documentary|doc|first part|second part|third part|last part))\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)(?!方言|话|语|口音)|(?:片|电影|这部)说(?:了|的是)?(?:什么|啥)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
 
 const CUES: Record<Intent, RegExp[]> = {
   duration: [
@@ -75,20 +75,25 @@ const FORM_CUES: Record<Form, RegExp> = {
   when: /^\s*when\b|\bwhen (did|was|is|were|does|will|do)\b|\b(what|which) year\b|\bwhat date\b|什么时候|哪年|哪一年|几几年|何时/,
   duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
   person: /\bwho(s|m|se)?\b|谁|哪位/,
-  now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|现在|目前|如今|今天|还活着/,
+  // 现在 "now", not the 现在 of 出现在 "appears in" or 发现在 "found in".
+  now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|(?<![出实表体发])现在|目前|如今|今天|还活着/,
   money:
-    /\bhow much\b.*\b(money|cost|costs|pay|paid|price|fee|fees|compensation|salary|wage|wages|allowance|subsidy|yuan|rmb|dollars?|euros?|earn|earned|spend|spent|charge|charged)\b|\bhow much (does|did|do|was|is) (it|they|he|she)( \w+)? (cost|pay|get|earn|make)\b|\bprices?\b|多少钱|多少元|几块钱|多少块|赔了多少|多少补偿|补偿.{0,4}多少|工资|片酬|票价|价格|多少.{0,3}(钱|费)|生活费.{0,6}多少|多少.{0,4}生活费/,
+    /\bhow much\b.*\b(money|cost|costs|pay|paid|price|fee|fees|compensation|salary|wage|wages|allowance|subsidy|yuan|rmb|dollars?|euros?|earn|earned|spend|spent|charge|charged)\b|\bhow much (does|did|do|was|is) (it|they|he|she)( \w+)? (cost|pay|get|earn|make)\b|\bprices?\b|多少钱|多少元|几块钱|多少块|赔了多少|多少补偿|补偿.{0,4}多少|(?:多少|几).{0,6}(?:工资|片酬|票价|价格)|(?:工资|片酬|票价|价格).{0,6}(?:多少|几|多贵|多高)|多少.{0,3}(钱|费)|生活费.{0,6}多少|多少.{0,4}生活费/,
   opinion:
-    /\bwhat (did|does|do) (\w+ ){1,3}(think|say|feel|write) (of|about)\b|\b(opinion|opinions|thoughts on|reaction to|react to|reacted to|feel about|felt about)\b|\bhow did (\w+ ){1,3}(react|feel|respond)\b|怎么评价|如何评价|怎么看|怎么想|评价(如何|怎么样)|什么评价|有何评价|看法|感想|觉得.{0,10}(怎么样|如何)|说了什么|说过什么|什么反应/,
+    /\bwhat (did|does|do) (\w+ ){1,3}(think|say|feel|write) (of|about)\b|\b(opinion|opinions|thoughts on|reaction to|react to|reacted to|feel about|felt about)\b|\bhow did (\w+ ){1,3}(react|feel|respond)\b|怎么评价|如何评价|怎么看待|对.{1,12}怎么看|怎么想(?!到|起)|评价(如何|怎么样)|什么评价|有何评价|看法|感想|觉得.{0,10}(怎么样|如何)|(?<![片影部])说(?:了|过)什么|什么反应/,
   about: ABOUT,
   // The title of an essay, an article, a review or a book ("what was jia zhangke's article called", "那篇文章叫啥名").
   title:
-    /\b(?:essay|article|piece|review|book)s?\b.{0,30}\b(?:called|titled|title|name)\b|\b(?:title|name) of (?:the|his|her|their|that|this) (?:essay|article|piece|review|book)\b|(?:文章|书|影评|评论)(?:的)?(?:标题|题目|名字|叫什么|叫啥|题为)/,
+    /\bwhat(?:'?s| is| was)\b.{0,40}\b(?:essay|article|piece|review|book)s?\s+(?:called|titled)\b|\b(?:essay|article|piece|review|book)(?:'?s)? (?:title|name)\b|\b(?:title|name) of (?:the|his|her|their|that|this) (?:essay|article|piece|review|book)\b|(?:文章|书|影评|评论)(?:的)?(?:标题|题目|名字|叫什么|叫啥|题为)/,
 };
 
 /** The forms a folded question asks for (stricter than the intents: "when" as a conjunction does not count). */
 export function formsAsked(folded: string): Set<Form> {
   const found = new Set<Form>();
   for (const [form, re] of Object.entries(FORM_CUES) as [Form, RegExp][]) if (re.test(folded)) found.add(form);
+  // "How old is he now": a birth year answers it; no present-day fact is asked for.
+  if (found.has("now") && AGE.test(folded)) found.delete("now");
   return found;
 }
+
+const AGE = /\bhow old\b|多大|几岁|年龄|岁数/;

@@ -56,7 +56,7 @@ const EN_STOP = new Set(
     "if then than any ever just also really please tell know want can could should would will shall may might " +
     "have has had get got s t d ll re ve m o y eh hey hi ok okay pls plz thanks thank some one too either very quite even yet " +
     // Contractions once the apostrophe is gone, and chat shorthand ("r u", "idk", "tbh").
-    "im ive id youre youve theyre weve thats theres heres lets r u ur ya idk tbh imo imho ngl lmao omg tho cuz bc thx ty"
+    "im ive id youre youve theyre weve thats theres heres lets r u ur idk tbh imo imho ngl lmao omg tho cuz bc thx ty"
   ).split(" "),
 );
 

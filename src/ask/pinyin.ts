@@ -135,7 +135,8 @@ export function chineseFromPinyin(folded: string, table: () => ReadingTable): { 
       if (hit !== undefined) step = len;
     }
     if (hit !== undefined) chinese.push(hit);
-    else if (!syllables(word)) rest.push(word);
+    // A long word that spelled nothing is kept: it may be English ("language").
+    else if (!readsAsPinyin(word)) rest.push(word);
     i += step;
   }
   return { chinese, rest };

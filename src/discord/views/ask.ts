@@ -86,14 +86,24 @@ export function askAnswerView(
   return { embeds: [embed], components: topicButtons(view, related, ButtonStyle.Secondary) };
 }
 
+/** A message, then the offered topics' questions as a list and as buttons (the best first). */
+function offerView(
+  view: AskViewContext,
+  message: MessageKey,
+  topics: readonly AskTopic[],
+  style: ButtonStyle,
+): { content: string; components: APIActionRowComponent<APIButtonComponent>[] } {
+  const t = translator(view.locale);
+  const list = topics.map((s) => `• ${topicQuestion(view.index, s, view.locale)}`).join("\n");
+  return { content: `${t(message)}\n${list}`, components: topicButtons(view, topics, style) };
+}
+
 /** Not sure: say so and offer the closest questions as buttons (the best first). */
 export function askUnsureView(
   view: AskViewContext,
   suggestions: readonly AskTopic[],
 ): { content: string; components: APIActionRowComponent<APIButtonComponent>[] } {
-  const t = translator(view.locale);
-  const list = suggestions.map((s) => `• ${topicQuestion(view.index, s, view.locale)}`).join("\n");
-  return { content: `${t("ask.unsure")}\n${list}`, components: topicButtons(view, suggestions, ButtonStyle.Primary) };
+  return offerView(view, "ask.unsure", suggestions, ButtonStyle.Primary);
 }
 
 /**
@@ -104,9 +114,7 @@ export function askNotKnownView(
   view: AskViewContext,
   closest: readonly AskTopic[],
 ): { content: string; components: APIActionRowComponent<APIButtonComponent>[] } {
-  const t = translator(view.locale);
-  const list = closest.map((s) => `• ${topicQuestion(view.index, s, view.locale)}`).join("\n");
-  return { content: `${t("ask.notKnown")}\n${list}`, components: topicButtons(view, closest, ButtonStyle.Secondary) };
+  return offerView(view, "ask.notKnown", closest, ButtonStyle.Secondary);
 }
 
 /** Out of scope: a short friendly refusal saying what the bot can answer. */

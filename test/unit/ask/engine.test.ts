@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -153,7 +153,7 @@ describe("eval set", () => {
     expect(items.filter((i) => i.expect === "out-of-scope").length).toBeGreaterThanOrEqual(18);
   });
 
-  it.each(["ask-eval.json", "ask-eval-fresh.json", "ask-eval-blind.json", "ask-eval-blind2.json", "ask-eval-blind3.json", "ask-eval-dev.json"])("%s names only existing topics", (file) => {
+  it.each(readdirSync(join(projectRoot, "test", "fixtures")).filter((f) => /^ask-eval.*\.json$/.test(f)))("%s names only existing topics", (file) => {
     for (const i of load(file)) if (i.expect !== "out-of-scope") expect(index.byId.has(i.expect), i.expect).toBe(true);
   });
 

@@ -153,9 +153,14 @@ describe("watchparty schedule", () => {
     const options = { part: "rails", when: "in 2 hours", timezone: "UTC", ping: LOCKED, channel: ELSEWHERE };
     const mayHere = { ...asHost, memberPermissions: PermissionFlagsBits.MentionEveryone, memberPermissionsIn: { [ELSEWHERE]: PermissionFlagsBits.ViewChannel } };
     expect((await userErrorOf(command("schedule", options, mayHere).run)).key).toBe("watch.error.pingRoleLocked");
+    // Mention Everyone in a channel the host cannot see counts for nothing, nor do permissions the bot cannot tell.
+    const blind = { ...asHost, memberPermissions: 0n, memberPermissionsIn: { [ELSEWHERE]: PermissionFlagsBits.MentionEveryone } };
+    expect((await userErrorOf(command("schedule", options, blind).run)).key).toBe("watch.error.pingRoleLocked");
+    const unknown = { ...asHost, memberPermissions: PermissionFlagsBits.MentionEveryone };
+    expect((await userErrorOf(command("schedule", options, unknown).run)).key).toBe("watch.error.pingRoleLocked");
     // And the other way round.
-    const mayElsewhere = { ...asHost, memberPermissions: 0n, memberPermissionsIn: { [ELSEWHERE]: PermissionFlagsBits.MentionEveryone } };
-    const c = command("schedule", options, mayElsewhere);
+    const may = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.ViewChannel;
+    const c = command("schedule", options, { ...asHost, memberPermissions: 0n, memberPermissionsIn: { [ELSEWHERE]: may } });
     await c.run();
     expect(draftIdOf(c.sent)).not.toBe("");
   });
