@@ -73,6 +73,7 @@ for (const { name, items } of LOADED) {
   if (report.heldOut.n > 0) console.log(`                  tuning ${pct(report.tuning)}, held-out ${pct(report.heldOut)}`);
   console.log(`  best candidate right (in scope: the answer, or the first topic offered) ${pct(report.top1Candidate)}`);
   console.log(`  out-of-scope refused ${pct(report.refusals)}; classified out-of-scope ${pct(report.outOfScopeKind)}`);
+  console.log(`  told 'not known' (closest topics offered): out of scope ${pct(report.notKnownOutOfScope)}, in scope ${pct(report.notKnownInScope)}`);
   console.log(`  confident-wrong ${pct(report.confidentWrong)}`);
   if (args.has("--misses")) {
     for (const o of report.outcomes) {

@@ -46,6 +46,10 @@ export interface EvalReport {
   refusals: Rate;
   /** Out-of-scope questions classified exactly as out-of-scope. */
   outOfScopeKind: Rate;
+  /** Of those, the ones told the detail is not known, with the closest topics offered (not refused outright). */
+  notKnownOutOfScope: Rate;
+  /** In-scope questions told the detail is not known (a miss, with topics offered). */
+  notKnownInScope: Rate;
   confidentWrong: Rate;
 }
 
@@ -67,6 +71,8 @@ export function judgeItem(index: AskIndex, item: EvalItem): EvalOutcome {
   const contains = (item.mustContain ?? []).every((w) => text.includes(w));
   return { item, result, correct: right && contains, confidentWrong: !right };
 }
+
+const notKnown = (o: EvalOutcome): boolean => o.result.kind === "out-of-scope" && o.result.closest.length > 0;
 
 /** The topic a result states or offers first (the first button under "not sure" or "not known"). */
 function firstCandidate(result: AskResult): string | undefined {
@@ -98,6 +104,8 @@ export function evaluate(index: AskIndex, items: readonly EvalItem[]): EvalRepor
     top1Candidate: rate(inScope, (o) => firstCandidate(o.result) === o.item.expect),
     refusals: rate(oos, (o) => o.result.kind !== "answer"),
     outOfScopeKind: rate(oos, (o) => o.result.kind === "out-of-scope"),
+    notKnownOutOfScope: rate(oos, notKnown),
+    notKnownInScope: rate(inScope, notKnown),
     confidentWrong: rate(outcomes, (o) => o.confidentWrong),
   };
 }
