@@ -79,45 +79,37 @@ export interface OpenStoreOptions {
   targetVersion?: number;
 }
 
+/** How each repository is made: one table for the eager store-level set and the lazy per-transaction set. */
+const REPO_FACTORIES: {
+  readonly [K in keyof Repos]: (db: Kysely<Database>, ctx: RepoContext, cache: SettingsCache, txWrites?: SettingsTxWrites) => Repos[K];
+} = {
+  settings: (db, ctx, cache, txWrites) => settingsRepo(db, ctx, cache, txWrites),
+  progress: (db, ctx) => progressRepo(db, ctx),
+  jobs: (db, ctx) => jobsRepo(db, ctx),
+  sessions: (db, ctx) => sessionsRepo(db, ctx),
+  rsvps: (db, ctx) => rsvpsRepo(db, ctx),
+  trivia: (db, ctx) => triviaRepo(db, ctx),
+};
+const REPO_NAMES = Object.keys(REPO_FACTORIES) as (keyof Repos)[];
+
 function makeRepos(db: Kysely<Database>, ctx: RepoContext, cache: SettingsCache, txWrites?: SettingsTxWrites): Repos {
-  return {
-    settings: settingsRepo(db, ctx, cache, txWrites),
-    progress: progressRepo(db, ctx),
-    jobs: jobsRepo(db, ctx),
-    sessions: sessionsRepo(db, ctx),
-    rsvps: rsvpsRepo(db, ctx),
-    trivia: triviaRepo(db, ctx),
-  };
+  return Object.fromEntries(REPO_NAMES.map((name) => [name, REPO_FACTORIES[name](db, ctx, cache, txWrites)])) as unknown as Repos;
 }
 
 /** The repositories of one transaction, each made when first used (most transactions use one or two). */
 function lazyRepos(db: Kysely<Database>, ctx: RepoContext, cache: SettingsCache, txWrites: SettingsTxWrites): Repos {
-  let settings: SettingsRepo | undefined;
-  let progress: ProgressRepo | undefined;
-  let jobs: JobsRepo | undefined;
-  let sessions: SessionsRepo | undefined;
-  let rsvps: RsvpsRepo | undefined;
-  let trivia: TriviaRepo | undefined;
-  return {
-    get settings() {
-      return (settings ??= settingsRepo(db, ctx, cache, txWrites));
-    },
-    get progress() {
-      return (progress ??= progressRepo(db, ctx));
-    },
-    get jobs() {
-      return (jobs ??= jobsRepo(db, ctx));
-    },
-    get sessions() {
-      return (sessions ??= sessionsRepo(db, ctx));
-    },
-    get rsvps() {
-      return (rsvps ??= rsvpsRepo(db, ctx));
-    },
-    get trivia() {
-      return (trivia ??= triviaRepo(db, ctx));
-    },
-  };
+  const made = new Map<keyof Repos, unknown>();
+  const repos = {};
+  for (const name of REPO_NAMES) {
+    Object.defineProperty(repos, name, {
+      enumerable: true,
+      get() {
+        if (!made.has(name)) made.set(name, REPO_FACTORIES[name](db, ctx, cache, txWrites));
+        return made.get(name);
+      },
+    });
+  }
+  return repos as Repos;
 }
 
 /** Internal: the Kysely handle behind a store, for src/store's own bulk helpers (bench, fixtures). */
