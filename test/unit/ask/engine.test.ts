@@ -172,16 +172,18 @@ describe("eval set", () => {
     ["ask-eval-blind.json", BLIND_FLOOR, BLIND_WRONG],
     ["ask-eval-blind2.json", 0.79, 0.07],
     // Written blind in session 3 and first measured at its end: 79.3% / 4.3%, then 80.0% / 3.6% (as the
-    // session-start engine) once two rules the blind sets did not bear out were reverted; 84.3% / 3.6% in
-    // session 4, once a detail the best topic lacks is said to be not known.
+    // session-start engine) once two rules the blind sets did not bear out were reverted; 85.0% / 3.6% at the
+    // end of session 4 (much of the gain: a detail the best topic lacks is said to be not known).
     ["ask-eval-blind3.json", 0.82, 0.05],
     // Written blind in session 4 (with everyday paraphrase asked for) and first measured near its start:
-    // 70.0% / 7.3% (the engine as session 4 began: 64.7% / 7.3%); at the session's end 70.0% / 8.0%.
+    // 70.0% / 7.3% (the engine as session 4 began: 64.7% / 7.3%); at the session's end 70.7% / 7.3%.
     ["ask-eval-blind4.json", 0.68, 0.09],
-    // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 81.9% / 5.2% in session 4.
+    // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 83.3% / 3.3% at the end
+    // of session 4.
     ["ask-eval-dev.json", 0.8, 0.06],
-    // The development set of session 4 (written blind, then tuned on): 71.5% / 11.0% at first.
-    ["ask-eval-dev2.json", 0.7, 0.11],
+    // The development set of session 4 (written blind, then tuned on): 71.5% / 11.0% at first, 76.0% / 7.0%
+    // at the session's end.
+    ["ask-eval-dev2.json", 0.72, 0.09],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);
