@@ -139,26 +139,42 @@ const ANCHORS = new Set(
 );
 
 /**
+ * The tokens of names, as a question's or a topic's analysis has them: a Latin name its token ("berlinale"),
+ * a Chinese one its first two characters (the segmenter splits longer names, but the first two are always a
+ * token, a bigram, of a text that holds them).
+ */
+function nameTokens(...lists: string[]): Set<string> {
+  return new Set(
+    lists
+      .join(" ")
+      .split(" ")
+      .map((w) => (hasCjk(w) ? w.slice(0, 2) : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
+  );
+}
+
+/**
+ * Kinds a focus word can name, and the tokens that are instances of them: "which festival" is answered by a
+ * topic naming the Berlinale, "which city" needs no word "city".
+ */
+const FESTIVALS = nameTokens("berlinale yamagata doclisboa rotterdam iffr busan marseille fid nantes lisbon", "柏林 山形 鹿特丹 釜山 马赛 里斯本");
+
+/**
  * Places, works and people a question can name to say which release, screening or fact it means ("日本是哪年
  * 上映的": Japan's release, not the first one): a topic that never mentions what the question names is
- * pushed down (see ENTITY_PENALTY).
+ * pushed down (see ENTITY_PENALTY). The festivals, and:
  */
-const ENTITIES: ReadonlySet<string> = new Set(
-  [
+const ENTITIES: ReadonlySet<string> = new Set([
+  ...FESTIVALS,
+  ...nameTokens(
     // Not "us" (it reads as the token "usa"), nor film titles that are everyday words ("crude", "bitter").
     "france french japan japanese germany german korea korean britain british italy italian canada",
-    "beijing shenyang paris berlin rotterdam yamagata busan lisbon marseille nantes cannes venice locarno toronto london fribourg",
-    "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 柏林 鹿特丹 山形 釜山 里斯本 马赛 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
+    "beijing shenyang paris berlin cannes venice locarno toronto london fribourg",
+    "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
     // Wang Bing's other films, and the critics and artists the topics quote.
     "fengming taang zhangke xinyu aiweiwei xianmin bergala kerby",
     "原油 和凤鸣 夹边沟 三姊妹 苦钱 德昂 方绣英 死灵魂 无名者 疯爱 贾樟柯 吕新雨 艾未未 张献民",
-  ]
-    .join(" ")
-    .split(" ")
-    // A Chinese name of three characters or more is split by the segmenter; its first two characters are
-    // always a token (a bigram) of a text that holds it.
-    .map((w) => (hasCjk(w) ? w.slice(0, 2) : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
-);
+  ),
+]);
 
 /** Words and phrases that put a question about something else (other films, daily life, other topics). */
 const OFF_TOPIC: RegExp[] = [
@@ -770,16 +786,6 @@ function focusOf(index: AskIndex, folded: string): string | undefined {
   return undefined;
 }
 
-/**
- * Kinds a focus word can name, and the tokens that are instances of them: "which festival" is answered by a
- * topic naming the Berlinale, "which city" needs no word "city".
- */
-const FESTIVALS = new Set(
-  ["berlinale yamagata doclisboa rotterdam iffr busan marseille fid nantes lisbon", "柏林 山形 鹿特 釜山 马赛 里斯"]
-    .join(" ")
-    .split(" ")
-    .map((w) => (hasCjk(w) ? w : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
-);
 const INSTANCES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["festival", FESTIVALS],
   ["电影节", FESTIVALS],
@@ -832,16 +838,13 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
   const j = judgeMessage(index, cleaned.text);
   const best = j.ranked[0];
   if (!best || !admissible(j)) return { kind: "out-of-scope", locale: j.locale, closest: [] };
-  const closest = (): AskTopic[] => j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic);
+  const offered = j.ranked.slice(0, MAX_SUGGESTIONS).map((r) => r.topic);
   const givesDetail = (topic: AskTopic): boolean =>
     answersForm(topic, j.forms) && (j.focus.length === 0 || j.focus.some((f) => mentions(index, topic, f)));
-  // The question is about the film but asks a detail the best topic does not give: say that it is not known
-  // (offering the closest topics) rather than that the question was not understood. Below the answer
-  // threshold, only when none of the closest topics gives it either (else one of them may be what was meant).
-  if (j.confidence >= ANSWER_THRESHOLD ? !givesDetail(best.topic) : j.confidence >= UNSURE_THRESHOLD && !closest().some(givesDetail)) {
-    return { kind: "out-of-scope", locale: j.locale, closest: closest() };
-  }
   if (j.confidence >= ANSWER_THRESHOLD) {
+    // Sure of the topic: it is the answer if it gives the detail asked for; if not, the detail is not known
+    // (said so, with the closest topics offered) rather than the question not understood.
+    if (!givesDetail(best.topic)) return { kind: "out-of-scope", locale: j.locale, closest: offered };
     return {
       kind: "answer",
       locale: j.locale,
@@ -852,7 +855,9 @@ export function answer(index: AskIndex, question: string, options: AnswerOptions
     };
   }
   if (j.confidence >= UNSURE_THRESHOLD) {
-    return { kind: "unsure", locale: j.locale, confidence: j.confidence, suggestions: closest() };
+    // Unsure of the topic: not known only when none of the offered topics gives the detail either.
+    if (!offered.some(givesDetail)) return { kind: "out-of-scope", locale: j.locale, closest: offered };
+    return { kind: "unsure", locale: j.locale, confidence: j.confidence, suggestions: offered };
   }
   return { kind: "out-of-scope", locale: j.locale, closest: [] };
 }

@@ -342,16 +342,17 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const extras: string[] = [];
   const segments: string[] = [];
   const judging = options.tokensOnly !== true;
-  const memo = options.memo;
+  // A question brings no memo: it gets its own (a few words, each looked at once or twice).
+  const memo = options.memo ?? new Map<string, WordFacts>();
 
   // Spaced pinyin merged ("tie xi qu" → "tiexiqu"), before phrases replace anything.
   const raw = latinWords(base);
   for (let i = 0; i < raw.length; i++) {
-    if (!(memo ? wordFacts(memo, raw[i] ?? "").pinyin : isPinyin(raw[i] ?? ""))) continue;
+    if (!wordFacts(memo, raw[i] ?? "").pinyin) continue;
     let merged = raw[i] ?? "";
     for (let j = i + 1; j < Math.min(raw.length, i + 4); j++) {
       const next = raw[j] ?? "";
-      if (!(memo ? wordFacts(memo, next).pinyin : isPinyin(next))) break;
+      if (!wordFacts(memo, next).pinyin) break;
       merged += next;
       if (!extras.includes(merged)) extras.push(merged);
     }
@@ -361,7 +362,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   for (const e of extras) addUnique(tokens, seen, e);
 
   for (const word of folded === base ? raw : latinWords(folded)) {
-    const token = memo ? wordFacts(memo, word).token : EN_STOP.has(word) ? undefined : canonical(word);
+    const token = wordFacts(memo, word).token;
     if (token === undefined) continue;
     addUnique(tokens, seen, token);
     if (judging && !isWeak(token)) units.push({ text: word, tokens: [token], cjk: false });

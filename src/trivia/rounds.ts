@@ -258,9 +258,8 @@ function toOutgoing(message: TriviaMessage): OutgoingMessage {
 }
 
 export function createTriviaService(deps: TriviaDeps): TriviaService & { handlers: JobHandler[] } {
-  const { store, announcer, knowledge, clock, bank } = deps;
+  const { store, announcer, knowledge, clock, bank, enqueue } = deps;
   const log = deps.logger.child({ module: "trivia" });
-  const { enqueue } = deps;
   const rng = deps.rng ?? Math.random;
   const cooldownMs = deps.cooldownMs ?? DEFAULT_COOLDOWN_MS;
   const leadMs = deps.leadMs ?? DEFAULT_LEAD_MS;

@@ -56,6 +56,7 @@ import {
   markPosted,
   momentDedupeKey,
   openPause,
+  seriesIdOf,
   seriesSessions,
   sessionWindow,
   updateSessionState,
@@ -347,7 +348,7 @@ export function watchJobHandlers(deps: WatchRunnerDeps): JobHandler[] {
   // Channel gone: cancel the party, tell the host
 
   async function channelGone(session: StoredSession): Promise<void> {
-    const seriesId = session.seriesId ?? session.plan!.seriesId;
+    const seriesId = seriesIdOf(session);
     const cancelled = await cancelSeries(store, seriesId);
     for (const s of cancelled) await cancelEvent(s);
     const t = translator(session.plan!.locale);

@@ -438,9 +438,19 @@ export async function closeSeriesIfDone(store: Store, seriesId: string): Promise
   if (sessions.length > 0 && !sessions.some(isLive)) await store.sessions.updateSeries(seriesId, { status: "ended" });
 }
 
+/** The series a session belongs to (older rows keep it only in their plan). */
+export function seriesIdOf(session: StoredSession): string {
+  return session.seriesId ?? session.plan!.seriesId;
+}
+
+/** Members who pressed Ready and have not said they are not going. */
+function readyCount(rsvps: readonly Rsvp[]): number {
+  return rsvps.filter((r) => r.readyAt !== null && r.status !== "no").length;
+}
+
 /** Re-renders the announcement of each series these sessions belong to: one `watch:announce` refresh job per series. */
 export async function refreshAnnouncements(enqueue: Enqueue, sessions: readonly StoredSession[], now: number): Promise<void> {
-  const bySeries = new Map(sessions.map((s) => [s.seriesId ?? s.plan!.seriesId, s.guildId]));
+  const bySeries = new Map(sessions.map((s) => [seriesIdOf(s), s.guildId]));
   for (const [seriesId, guildId] of bySeries) {
     await enqueue({ guildId, kind: JOB_ANNOUNCE, dueAt: now, payload: { seriesId, refresh: true } satisfies AnnouncePayload, dedupeKey: `watch:${seriesId}:announce:${now}` });
   }
@@ -910,7 +920,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     if (!found.ok) return found;
     const s = found.session;
     if (!isLive(s)) return fail("over");
-    const seriesId = s.seriesId ?? s.plan!.seriesId;
+    const seriesId = seriesIdOf(s);
     const cancelled = await cancelSeries(store, seriesId);
     if (cancelled.length === 0) return fail("over");
     await enqueue({
@@ -951,9 +961,12 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
     async status(guildId, sessionId, channelId) {
       const found = await find(guildId, sessionId, channelId);
       if (!found.ok) return found;
-      const base = await summary(found.session);
-      const now = clock.now();
+      // One read of the answers gives the counts and who is ready.
       const rsvps = await store.rsvps.listRsvps(found.session.id);
+      const counts: Record<RsvpStatus, number> = { going: 0, maybe: 0, no: 0 };
+      for (const r of rsvps) counts[r.status]++;
+      const base: SessionSummary = { ...listed(found.session), counts };
+      const now = clock.now();
       const next = nextMomentOf(base.state, now);
       return {
         ok: true,
@@ -961,7 +974,7 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
           ...base,
           position: positionOf(base.state, now),
           ...(next ? { next } : {}),
-          ready: rsvps.filter((r) => r.readyAt !== null && r.status !== "no").length,
+          ready: readyCount(rsvps),
         },
       };
     },
@@ -981,12 +994,12 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
       if (!found.ok) return found;
       await store.rsvps.setReady({ guildId, sessionId: found.session.id, userId, at: clock.now() });
       const rsvps = await store.rsvps.listRsvps(found.session.id);
-      return { ok: true, ready: rsvps.filter((r) => r.readyAt !== null && r.status !== "no").length, going: rsvps.filter((r) => r.status === "going").length };
+      return { ok: true, ready: readyCount(rsvps), going: rsvps.filter((r) => r.status === "going").length };
     },
     async series(guildId, sessionId) {
       const found = await find(guildId, sessionId);
       if (!found.ok) return found;
-      const seriesId = found.session.seriesId ?? found.session.plan!.seriesId;
+      const seriesId = seriesIdOf(found.session);
       const series = await store.sessions.getSeries(seriesId);
       if (!series) return fail("not-found");
       const sessions = await Promise.all((await seriesSessions(store, seriesId)).map(summary));
