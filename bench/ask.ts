@@ -29,7 +29,7 @@ const fixtures = join(projectRoot, "test", "fixtures");
  * The eval sets: ask-eval.json was written with the engine (its held-out items were not looked at while
  * tuning); ask-eval-fresh.json and ask-eval-blind*.json were written by someone who saw
  * only the topics' answers, never the phrasings or the engine. The blind sets are measured, never tuned on;
- * ask-eval-dev.json and ask-eval-dev2.json, written the same way, are the development sets (their misses are read).
+ * ask-eval-dev*.json, written the same way, are the development sets (their misses are read).
  */
 const SETS: [string, string][] = process.env.ASK_EVAL
   ? [["custom", process.env.ASK_EVAL]]
@@ -41,7 +41,9 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["blind 3 (written blind in session 3, measured once at its end; only its totals have been seen)", join(fixtures, "ask-eval-blind3.json")],
       ["blind 4 (written blind in session 4, first measured near its start; only its totals have been seen)", join(fixtures, "ask-eval-blind4.json")],
       ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
+      ["blind 5 (written blind in session 5, first measured at its start; only its totals have been seen)", join(fixtures, "ask-eval-blind5.json")],
       ["dev 2 (written blind in session 4, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev2.json")],
+      ["dev 3 (written blind in session 5, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev3.json")],
     ];
 
 const buildTimes: number[] = [];

@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, type Analysis, type WordMemo } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -613,10 +613,11 @@ function readQuestion(index: AskIndex, text: string): Reading {
     folded = correctHomophones(folded, (t) => index.df.has(t), table);
   } else {
     // Typed in toneless pinyin: add the Chinese words it spells, and answer in Chinese.
-    const spelled = chineseFromPinyin(folded, table);
+    const spelled = chineseFromPinyin(folded, table, (w) => index.df.has(w) || index.df.has(stem(w)));
     if (spelled !== undefined && spelled.chinese.length >= 2) {
       locale = "zh-CN";
-      folded = [...spelled.chinese, ...spelled.rest].join(" ");
+      // The Chinese words run together, as typed in Chinese, so that cues spanning two words ("哪里拍") are read.
+      folded = [spelled.chinese.join(""), ...spelled.rest].join(" ");
     }
   }
   const analysisText = locale === "en" || /[a-z]{4,}/.test(folded) ? correctSpelling(index, folded) : folded;
@@ -628,6 +629,9 @@ function readQuestion(index: AskIndex, text: string): Reading {
   });
   return { locale, folded, analysisText, analysis, results, ranked };
 }
+
+/** A title in Chinese title brackets or in quotation marks. */
+const TITLE = /《[^》]+》|“[^”]+”|"[^"]+"|「[^」]+」/g;
 
 /** Scores a cleaned question against the index. */
 export function judge(index: AskIndex, text: string): Judgement {
@@ -658,11 +662,13 @@ export function judge(index: AskIndex, text: string): Judgement {
   let known = 0;
   let unknown = 0;
   let bestMatchedIdf = 0;
+  const titles = folded.match(TITLE) ?? [];
   for (const unit of units) {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
     // An unseen Chinese word is most often conversational filler the phrasings did not use ("场景", "大概"),
-    // so it weighs a third of an unseen Latin word (mostly a name or title the index does not know).
-    const unseen = unit.cjk ? index.maxIdf / 3 : index.maxIdf;
+    // so it weighs a third of an unseen Latin word (mostly a name or title the index does not know); inside
+    // a title in brackets or quotes (《漫长的季节》) it is a name, and weighs as much.
+    const unseen = unit.cjk && !titles.some((title) => title.includes(unit.text)) ? index.maxIdf / 3 : index.maxIdf;
     // A Chinese word the index knows from other topics but that is missing from the best one is often
     // filler ("每个地方", "写的"); it weighs half.
     const inTopAny = unit.tokens.some((t) => matchedTop.has(t));
@@ -746,7 +752,8 @@ const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
-    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 人 钱 年 岁 天 次 样 么 的"
+    "position rank ranking spot " +
+    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 名次 排名 人 钱 年 岁 天 次 样 么 的"
   ).split(" "),
 );
 
@@ -807,24 +814,28 @@ function admissible(j: Judgement): boolean {
 
 /** A sentence and what ends it ("." stops a sentence only before a space or the end: "5.5", "d'or" stay whole). */
 const SENTENCE = /(?:[^?!.;\n\u3002\uFF1F\uFF01\uFF1B]|\.(?=\S))+(?:[?!.;\n\u3002\uFF1F\uFF01\uFF1B]+|$)/gu;
-/** A sentence that asks something: a question mark, a question word first, or a Chinese question word or particle. */
-const QUESTIONISH =
-  /[?\uFF1F]\s*$|^\s*(who|whos|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b|[吗呢谁哪几多啥]|什么|怎么|为什么|是不是|有没有/i;
+/** A sentence that asks in words: a question word first, or a Chinese question word or particle. */
+const ASKS =
+  /^\s*(who|whos|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have)\b|[吗呢谁哪几多啥]|什么|怎么|为什么|是不是|有没有/i;
+/** A sentence that ends in a question mark. */
+const QUESTION_MARK = /[?\uFF1F]\s*$/;
 
 /**
  * A message of several sentences ("loved part 1. how long is Remnants?") is judged whole and sentence by
- * sentence; among the sentences that ask something (all of them if none does), the most confident admissible
- * reading wins, in the language of the whole message. A message naming something off-topic anywhere stays
- * off-topic.
+ * sentence; among the sentences that ask in words (else those that end in a question mark, else all of them),
+ * the most confident admissible reading wins, in the language of the whole message. A fragment that only
+ * ends in a question mark after a question ("what camera did he use? some cheap dv cam?") adds to the
+ * question; it is not read as another one. A message naming something off-topic anywhere stays off-topic.
  */
 function judgeMessage(index: AskIndex, text: string): Judgement {
   const whole = judge(index, text);
   if (whole.offTopic) return whole;
   const sentences = (text.match(SENTENCE) ?? []).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
   if (sentences.length < 2) return whole;
-  const asking = sentences.filter((x) => QUESTIONISH.test(fold(x)));
+  const inWords = sentences.filter((x) => ASKS.test(fold(x)));
+  const marked = inWords.length > 0 ? inWords : sentences.filter((x) => QUESTION_MARK.test(x));
   let best = whole;
-  for (const sentence of asking.length > 0 ? asking : sentences) {
+  for (const sentence of marked.length > 0 ? marked : sentences) {
     const j = judge(index, sentence);
     if (admissible(j) && (!admissible(best) || j.confidence > best.confidence)) best = j;
   }

@@ -42,7 +42,9 @@ export function buildReadingTable(words: Iterable<string>, df: ReadonlyMap<strin
     if (list === undefined) byReading.set(key, [word]);
     else if (!list.includes(word)) list.push(word);
   }
-  for (const list of byReading.values()) list.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || (a < b ? -1 : 1));
+  // Equal frequencies keep the order the words came in: the alias phrases first, each with its simplified form
+  // before its traditional one ("tiexiqu" → 铁西区 before 鐵西區). The sort is stable.
+  for (const list of byReading.values()) list.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0));
   return { byReading };
 }
 
@@ -112,9 +114,13 @@ const LONG_WORD = 12;
  * For a question typed in toneless pinyin, the Chinese index words its words spell (longest runs of typed
  * words first; a single typed word counts only when it spells a whole word of two characters or more, as
  * "xiagang" does), and the words that are not pinyin (kept as typed). Undefined when the question does not
- * read as pinyin. Pinyin words that spell nothing ("de", "you") are dropped.
+ * read as pinyin. Pinyin words that spell nothing ("de", "you") are dropped, unless `isIndexWord` knows them.
  */
-export function chineseFromPinyin(folded: string, table: () => ReadingTable): { chinese: string[]; rest: string[] } | undefined {
+export function chineseFromPinyin(
+  folded: string,
+  table: () => ReadingTable,
+  isIndexWord: (word: string) => boolean = () => false,
+): { chinese: string[]; rest: string[] } | undefined {
   if (hasCjk(folded)) return undefined;
   const words = latinWords(folded);
   const pinyinWords = words.filter((w) => readsAsPinyin(w));
@@ -135,8 +141,9 @@ export function chineseFromPinyin(folded: string, table: () => ReadingTable): { 
       if (hit !== undefined) step = len;
     }
     if (hit !== undefined) chinese.push(hit);
-    // A long word that spelled nothing is kept: it may be English ("language").
-    else if (!readsAsPinyin(word)) rest.push(word);
+    // A long word that spelled nothing is kept: it may be English ("language"); so is an English word the index
+    // knows that happens to spell syllables ("camera": ca-me-ra).
+    else if (!readsAsPinyin(word) || (word.length >= 4 && isIndexWord(word))) rest.push(word);
     i += step;
   }
   return { chinese, rest };

@@ -23,6 +23,9 @@ describe("messages of several sentences", () => {
   it("keeps a message that names something off-topic anywhere off-topic", () => {
     expect(outcome("who won the palme d'or in 2023? was it wang bing?")).toEqual(["out-of-scope"]);
   });
+  it("reads a fragment ending in a question mark after a question as part of it", () => {
+    expect(outcome("what camrea did he shoot on? some cheap dv cam?")).toEqual(["camera", "en"]);
+  });
   it("does not split at a dot inside a word or number", () => {
     expect(outcome("mrs. fang won what?")[0]).toBe("mrs-fang");
   });
@@ -154,6 +157,10 @@ describe("a place, work or person the question names", () => {
     expect(outcome("when did it come out in japan")).toEqual(["japan-release", "en"]);
     expect(outcome("是在柏林首映的吗")).toEqual(["premiere", "zh-CN"]);
   });
+  it("weighs an unknown title in brackets as a name, not as filler", () => {
+    expect(outcome("《漫长的季节》好看吗")).toEqual(["out-of-scope"]);
+    expect(outcome("《和凤鸣》是哪年的")).toEqual(["fengming", "zh-CN"]);
+  });
   it("takes no everyday word for a name", () => {
     // "us" reads as the token for the USA, and must push nothing down.
     const r = answer(index, "can you tell us who directed it", all);
@@ -175,6 +182,14 @@ describe("more of everyday typing", () => {
     // Tiexi's nickname ("China's Ruhr") is a film question.
     expect(outcome("what nickname did tiexi have")[0]).toBe("chinas-ruhr");
     expect(outcome("铁西的昵称是什么")).not.toEqual(["out-of-scope"]);
+  });
+  it("takes 'what's that about' for a question about a remark, not about a plot", () => {
+    expect(formsAsked('someone called tiexi "china\'s ruhr", what\'s that about').has("about")).toBe(false);
+    expect(formsAsked("what's it about").has("about")).toBe(true);
+    expect(outcome('someone in chat called tiexi "the ruhr of china", what\'s that about')).toEqual(["chinas-ruhr", "en"]);
+  });
+  it("takes a rank for the kind of answer, not a thing the topic must name", () => {
+    expect(closestOf("what position did it get in the sight and sound documentary poll")).not.toBe("sight-sound-docs");
   });
   it("reads the forms narrowly enough for ordinary questions", () => {
     // 讲什么方言: what dialect they speak, not what the film is about.

@@ -46,18 +46,20 @@ describe("intent cues", () => {
 });
 
 const fixtures = join(projectRoot, "test", "fixtures");
-/** Every eval set: the tuning set with its held-out items, and the three blind sets (see bench/ask.ts). */
+/** Every eval set: the tuning set with its held-out items, the blind sets and the development sets (see bench/ask.ts). */
 const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
 
 describe("eval set honesty", () => {
-  it("finds the eight eval sets", () => {
+  it("finds the ten eval sets", () => {
     expect(EVAL_FILES.sort()).toEqual([
       "ask-eval-blind.json",
       "ask-eval-blind2.json",
       "ask-eval-blind3.json",
       "ask-eval-blind4.json",
+      "ask-eval-blind5.json",
       "ask-eval-dev.json",
       "ask-eval-dev2.json",
+      "ask-eval-dev3.json",
       "ask-eval-fresh.json",
       "ask-eval.json",
     ]);

@@ -45,6 +45,16 @@ describe("questions typed in toneless pinyin", () => {
     expect(chineseFromPinyin("ta zai na li shangying de", () => table)?.chinese).toContain("上映");
     expect(chineseFromPinyin("gongchang you duo chang", () => table)?.chinese).toEqual(["工厂", "多长"]);
   });
+  it("reads a simplified word before its traditional form when both are as frequent", () => {
+    const both = buildReadingTable(["铁西区", "鐵西區"], new Map());
+    expect(both.byReading.get("tiexiqu")).toEqual(["铁西区", "鐵西區"]);
+  });
+  it("keeps an English word the index knows even where it spells syllables", () => {
+    const wordsOf = (known: (w: string) => boolean) =>
+      chineseFromPinyin("wang bing de camera shi shen me", () => table, known);
+    expect(wordsOf(() => false)).toEqual({ chinese: ["王兵", "什么"], rest: [] });
+    expect(wordsOf((w) => w === "camera")).toEqual({ chinese: ["王兵", "什么"], rest: ["camera"] });
+  });
   it("does not read English as pinyin", () => {
     expect(chineseFromPinyin("how long is the whole film", () => table)).toBeUndefined();
     expect(chineseFromPinyin("who is wang bing", () => table)).toBeUndefined();
@@ -65,6 +75,8 @@ describe("the engine with pinyin and typos", () => {
   });
   it("answers a question typed in pinyin, in Chinese", () => {
     expect(topicOf("wang bing na nian chu sheng de")).toEqual(["wb-born", "zh-CN"]);
+    // Read as 铁西区哪里拍的: the cue "哪里拍" spans two words, and the title is read in simplified characters.
+    expect(topicOf("tie xi qu zai na li pai de")).toEqual(["where-filmed", "zh-CN"]);
   });
   it("corrects a swapped three-letter word", () => {
     expect(topicOf("hwo many parts are there")).toEqual(["parts", "en"]);
