@@ -128,16 +128,6 @@ export interface AskIndex {
   readonly spell: SpellIndex;
 }
 
-/** Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words. */
-const ANCHORS = new Set(
-  (
-    "tiexi tiexiqu wangbing wang bing rust remnant rail yanfen yanfenjie laodu duxiyun xiagang yamagata shenyang " +
-    "liaoning bergala flaherty doclisboa lisbon marseille nant berlinale rotterdam iffr busan hubert bal aiweiwei " +
-    "criterion cahier sightandsound kerby kerdy smelter smelt cable sanatorium zhu fengming crude ditch jiabiangou " +
-    "rainbow ruhr west track 铁西 铁西区 王兵 艳粉街 老杜 杜锡云 下岗 沈阳 山形 工厂 铁路 艾未未 吕新雨 贾樟柯 夹边沟 和凤鸣"
-  ).split(" "),
-);
-
 /**
  * The tokens of names, as a question's or a topic's analysis has them: a Latin name its token ("berlinale"),
  * a Chinese one its first two characters (the segmenter splits longer names, but the first two are always a
@@ -151,6 +141,19 @@ function nameTokens(...lists: string[]): Set<string> {
       .map((w) => (hasCjk(w) ? w.slice(0, 2) : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
   );
 }
+
+/**
+ * Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words.
+ * Made with nameTokens, so each is the token the analysis gives ("remnants", "cabl", "fengm"), whatever the
+ * stemming does.
+ */
+const ANCHORS = nameTokens(
+  "tiexi tiexiqu wangbing wang bing rust remnants rails yanfen yanfenjie laodu duxiyun xiagang yamagata shenyang " +
+    "liaoning bergala flaherty doclisboa lisbon marseille nantes berlinale rotterdam iffr busan hubert bals aiweiwei " +
+    "criterion cahiers sightandsound kerby kerdy smelter smelting cable sanatorium zhu fengming crude ditch jiabiangou " +
+    "rainbow ruhr west tracks",
+  "铁西 王兵 艳粉街 老杜 杜锡云 下岗 沈阳 山形 工厂 铁路 艾未未 吕新雨 贾樟柯 夹边沟 和凤鸣",
+);
 
 /**
  * Kinds a focus word can name, and the tokens that are instances of them: "which festival" is answered by a
@@ -633,6 +636,15 @@ function readQuestion(index: AskIndex, text: string): Reading {
 /** A title in Chinese title brackets or in quotation marks. */
 const TITLE = /《[^》]+》|“[^”]+”|"[^"]+"|「[^」]+」/g;
 
+/** Where a clause ends: a comma or a stop, in either script. */
+const CLAUSE_BREAK = /[,;:.!?\n，；：。！？、]+/u;
+/**
+ * How much an unknown word weighs when it is only in a remark beside the question ("how old are the boys in
+ * Remnants, they look like 15 to me", "后来还拍了哪些纪录片，想搞个马拉松"): a clause that asks nothing
+ * while another clause asks.
+ */
+const REMARK_WEIGHT = 0.25;
+
 /** Scores a cleaned question against the index. */
 export function judge(index: AskIndex, text: string): Judgement {
   const { locale, folded, analysisText, analysis, results, ranked } = readQuestion(index, text);
@@ -663,6 +675,10 @@ export function judge(index: AskIndex, text: string): Judgement {
   let unknown = 0;
   let bestMatchedIdf = 0;
   const titles = folded.match(TITLE) ?? [];
+  const clauses = analysisText.split(CLAUSE_BREAK).filter((c) => /[\p{L}\p{N}]/u.test(c));
+  const asking = clauses.filter((c) => ASKS.test(c));
+  const remarks = asking.length > 0 && asking.length < clauses.length ? clauses.filter((c) => !ASKS.test(c)) : [];
+  const inRemarkOnly = (text: string): boolean => remarks.some((c) => c.includes(text)) && !asking.some((c) => c.includes(text));
   for (const unit of units) {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
     // An unseen Chinese word is most often conversational filler the phrasings did not use ("场景", "大概"),
@@ -673,7 +689,9 @@ export function judge(index: AskIndex, text: string): Judgement {
     // filler ("每个地方", "写的"); it weighs half.
     const inTopAny = unit.tokens.some((t) => matchedTop.has(t));
     const knownWeight = isKnown ? Math.max(...unit.tokens.filter((t) => matchedAny.has(t)).map((t) => idf(index, t))) : 0;
-    const weight = isKnown ? (unit.cjk && !inTopAny ? knownWeight / 2 : knownWeight) : unseen;
+    // An unseen word only in a remark beside the question weighs less (REMARK_WEIGHT).
+    const unseenWeight = inRemarkOnly(unit.text) ? unseen * REMARK_WEIGHT : unseen;
+    const weight = isKnown ? (unit.cjk && !inTopAny ? knownWeight / 2 : knownWeight) : unseenWeight;
     total += weight;
     if (isKnown) known += weight;
     else unknown += weight;
