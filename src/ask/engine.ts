@@ -289,6 +289,9 @@ export function indexTerm(token: string): string {
   return term;
 }
 
+/** A title in Chinese title brackets, of two to four characters (the reading table's words). */
+const BRACKETED_TITLE = /《([\u3400-\u9fff]{2,4})》/gu;
+
 function termFactor(token: string): number {
   return isWeak(token) ? WEAK_FACTOR : PART_TOKENS.has(token) ? PART_FACTOR : 1;
 }
@@ -338,7 +341,10 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     keyword(topic.id.replace(/-/g, " "));
     const answerTokens = new Set<string>();
     const answerEn = analyze(`${topic.answer.en}\n${topic.context.en}`, { segment: false, tokensOnly: true, memo });
-    const answerZh = analyze(`${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`, { segment: false, tokensOnly: true, memo });
+    const zhText = `${topic.answer["zh-CN"]}\n${topic.context["zh-CN"]}`;
+    const answerZh = analyze(zhText, { segment: false, tokensOnly: true, memo });
+    // Titles the answers give (《和凤鸣》) are words too: a pinyin keyboard's slip in one (和风鸣) is corrected.
+    for (const [, title] of zhText.matchAll(BRACKETED_TITLE)) if (title !== undefined) chineseWords.add(title);
     for (const t of answerEn.tokens) answerTokens.add(t);
     for (const t of answerZh.tokens) answerTokens.add(t);
     countWords(answerEn.words);

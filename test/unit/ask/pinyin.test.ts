@@ -72,6 +72,8 @@ describe("the engine with pinyin and typos", () => {
   it("answers a homophone slip as the word meant", () => {
     expect(topicOf("鹿特单电影节放过吗")).toEqual(["rotterdam", "zh-CN"]);
     expect(topicOf("王兵的青春三步曲讲的是什么")).toEqual(["youth-trilogy", "zh-CN"]);
+    // A title the answers give in brackets (《和凤鸣》) is a word the slip is corrected to.
+    expect(topicOf("和风鸣拿过什么奖")).toEqual(["fengming", "zh-CN"]);
   });
   it("answers a question typed in pinyin, in Chinese", () => {
     expect(topicOf("wang bing na nian chu sheng de")).toEqual(["wb-born", "zh-CN"]);
