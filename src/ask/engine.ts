@@ -194,6 +194,9 @@ const OFF_TOPIC: RegExp[] = [
   // Everyday life and other entertainment.
   /\b(tv shows?|tv series|sitcoms?|anime|video games?|blue screen|wifi|wi-fi|my (computer|laptop|pc) (is|keeps|won't|wont))\b/,
   /(电视剧|综艺|动漫|游戏|蓝屏|死机|重装系统|网速|开会|几点开|好听的歌|推荐.{0,4}歌)/,
+  // Meals, chores to be done for someone, sport.
+  /\b(breakfast|lunch|dinner tonight|what should i (eat|cook)|takeaway|takeout|write (me|my)( an?| the)? (essay|report|poem|email|cover letter|resume)|my (essay|resume|cv|cover letter)|champions league|premier league|super bowl|formula (1|one)|nfl|stalker|solaris|andrei rublev)\b/,
+  /(周报|日报|月报|简历|帮我写|帮我做|吃啥|吃什么好|午饭|晚饭|早饭|夜宵|外卖|欧冠|英超|中超|潜行者|飞向太空)/,
   // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
   /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
   /(代码|编程|报错|机器人|权限|服务器设置)/,

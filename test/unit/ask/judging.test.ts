@@ -184,6 +184,13 @@ describe("more of everyday typing", () => {
       expect(outcome(q), q).toEqual(["out-of-scope"]);
     }
   });
+  it("refuses meals, chores asked of the bot, sport and other directors' films", () => {
+    for (const q of ["帮我写个日报", "晚饭吃什么好", "write me an essay on tiexi", "who won the premier league", "how long is solaris by tarkovsky"]) {
+      expect(outcome(q), q).toEqual(["out-of-scope"]);
+    }
+    // Tarkovsky himself is in the film's world: Wang Bing's influences.
+    expect(outcome("does wang bing like tarkovsky")).toEqual(["wb-influences", "en"]);
+  });
   it("refuses questions about using Discord, and keeps film questions about names", () => {
     for (const q of ["how do i change my nickname here", "怎么换头像"]) expect(outcome(q), q).toEqual(["out-of-scope"]);
     // Tiexi's nickname ("China's Ruhr") is a film question.
