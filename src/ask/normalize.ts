@@ -155,6 +155,8 @@ alias("film", "电影", "片子", "影片", "纪录片");
 alias("award", "奖", "获奖");
 alias("laodu", "old du", "lao du", "老杜");
 alias("aiweiwei", "艾未未", "ai wei wei");
+// The stem of "admire": a filmmaker someone looks up to is one they admire.
+alias("admir", "look up to", "looks up to", "looked up to");
 alias("china", "中国", "大陆", "国内");
 alias("age", "年龄", "多大", "几岁", "岁数");
 alias("alone", "一个人", "独自", "单枪匹马");
@@ -332,9 +334,12 @@ function wordFacts(memo: WordMemo, word: string): WordFacts {
   return facts;
 }
 
+const GLUED_UNIT = /(\d)(hrs?|hours?|h|mins?|minutes?)\b/g;
+
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const lowered = fold(text);
+  // A number glued to its unit ("5hr", "240min", "9hrs") is read as the number and the unit.
+  const lowered = fold(text).replace(GLUED_UNIT, "$1 $2");
   const base = (lowered.includes("'") ? lowered.replace(/'s\b/g, "").replace(/'/g, "") : lowered).replace(/\s+/g, " ");
   const tokens: string[] = [];
   const seen = new Set<string>();

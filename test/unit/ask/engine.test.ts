@@ -38,6 +38,11 @@ describe("normalize", () => {
     expect(analyze("片长").tokens).toContain("runtime");
     expect(analyze("teenagers").tokens).toEqual(analyze("kids").tokens);
     expect(analyze("theatres").tokens).toEqual(analyze("cinemas").tokens);
+    expect(analyze("who does he look up to").tokens).toContain(analyze("admire").tokens[0]);
+  });
+  it("reads a number glued to its unit as the number and the unit", () => {
+    expect(analyze("a 5hr version").tokens).toEqual(["5", "hour", "version"]);
+    expect(analyze("240min").tokens).toEqual(analyze("240 minutes").tokens);
   });
   it("drops contractions and chat shorthand, which say nothing of the subject", () => {
     expect(analyze("ok so i'm starting it tonight, r u in? idk tbh").units.map((u) => u.text)).toEqual(["starting"]);
