@@ -758,19 +758,36 @@ const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|
  * is) is not stated as the answer: the detail is said to be not known, and the topic offered.
  */
 function answersForm(topic: AskTopic, forms: ReadonlySet<Form>): boolean {
+  if (forms.size === 0) return true;
+  const given = formsGiven(topic);
+  for (const form of forms) if (!given.has(form)) return false;
+  return true;
+}
+
+/** Each topic's forms, worked out once (the texts do not change) and kept. */
+const givenForms = new WeakMap<AskTopic, ReadonlySet<Form>>();
+
+/** The forms of answer a topic gives (see answersForm). */
+function formsGiven(topic: AskTopic): ReadonlySet<Form> {
+  let given = givenForms.get(topic);
+  if (given !== undefined) return given;
   const en = `${topic.answer.en} ${topic.context.en}`;
   const zh = `${topic.answer["zh-CN"]} ${topic.context["zh-CN"]}`;
-  if (forms.has("count") && !NUMBER.test(en) && !NUMBER.test(zh)) return false;
-  if (forms.has("when") && !YEAR_OR_DATE.test(en) && !YEAR_OR_DATE.test(zh)) return false;
-  if (forms.has("duration") && !DURATION.test(en) && !DURATION.test(zh)) return false;
+  const either = (re: RegExp): boolean => re.test(en) || re.test(zh);
+  const found = new Set<Form>();
+  if (either(NUMBER)) found.add("count");
+  if (either(YEAR_OR_DATE)) found.add("when");
+  if (either(DURATION)) found.add("duration");
   // A topic tagged "person" names people the pattern cannot see ("Tarkovsky", "Antonioni").
-  if (forms.has("person") && !NAME.test(en) && topic.intent?.includes("person") !== true) return false;
-  if (forms.has("now") && !PRESENT.test(en) && !PRESENT.test(zh)) return false;
-  if (forms.has("money") && !MONEY.test(en) && !MONEY.test(zh)) return false;
-  if (forms.has("opinion") && !OPINION.test(en) && !OPINION.test(zh)) return false;
-  if (forms.has("about") && topic.intent?.includes("about") !== true) return false;
-  if (forms.has("title") && !QUOTED_TITLE.test(en) && !QUOTED_TITLE.test(zh)) return false;
-  return true;
+  if (NAME.test(en) || topic.intent?.includes("person") === true) found.add("person");
+  if (either(PRESENT)) found.add("now");
+  if (either(MONEY)) found.add("money");
+  if (either(OPINION)) found.add("opinion");
+  if (topic.intent?.includes("about") === true) found.add("about");
+  if (either(QUOTED_TITLE)) found.add("title");
+  given = found;
+  givenForms.set(topic, given);
+  return given;
 }
 
 const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
