@@ -550,7 +550,6 @@ export interface WatchService {
   now(): number;
   /** Validates and plans a party, stores it as a draft; nothing is scheduled yet. */
   preview(request: ScheduleRequest): Promise<WatchResult<PreviewResult>>;
-  draft(draftId: string): Promise<Draft | null>;
   /** Checks the draft again at `now`, persists the party, enqueues its jobs and the announcement. */
   confirm(draftId: string, by: { guildId: string; userId: string }): Promise<WatchResult<ConfirmResult>>;
   discard(draftId: string, guildId: string): Promise<boolean>;
@@ -944,9 +943,6 @@ export function createWatchService(deps: WatchServiceDeps): WatchService {
   return {
     now: () => clock.now(),
     preview,
-    async draft(draftId) {
-      return (await draftJob(draftId))?.payload ?? null;
-    },
     confirm,
     async discard(draftId, guildId) {
       const job = await draftJob(draftId);
