@@ -4,8 +4,10 @@
  * accuracy, this prints the figures).
  * Targets: accuracy ≥ 95%, refusals 100%, confident-wrong ≤ 1%, build ≤ 50 ms, p99 ≤ 1 ms.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { answer, buildAskIndex, evalSet, evaluate, hasCjk, loadAskTopics, questionPool, readingTable, type Rate } from "../src/ask/index.js";
 import type { PartId } from "../src/knowledge/schema.js";
@@ -200,4 +202,32 @@ for (const [name, list] of perSet) {
 }
 console.log(
   `first asking of each question (fresh index and spelling cache, warm code): p50 ${quantile(firstTime, 0.5).toFixed(3)} ms, p99 ${quantile(firstTime, 0.99).toFixed(3)} ms over ${firstTime.length} queries`,
+);
+
+// A fresh process, as after the bot starts: the index built with cold code, then the first questions, with and
+// without the warm-up the bot runs once connected (src/ask/default.ts). Five processes each, alternating.
+const COLD_RUNS = 5;
+const cold: Record<"plain" | "warm", { built: number[]; ready: number[]; first: number[]; next: number[] }> = {
+  plain: { built: [], ready: [], first: [], next: [] },
+  warm: { built: [], ready: [], first: [], next: [] },
+};
+const coldScript = join(dirname(fileURLToPath(import.meta.url)), "ask-cold.js");
+for (let run = 0; run < COLD_RUNS; run++) {
+  for (const mode of ["plain", "warm"] as const) {
+    const out = execFileSync(process.execPath, [coldScript, ...(mode === "warm" ? ["--warm"] : [])], { encoding: "utf8" });
+    const r = JSON.parse(out) as { built: number; ready: number; times: number[] };
+    cold[mode].built.push(r.built);
+    cold[mode].ready.push(r.ready);
+    cold[mode].first.push(r.times[0] ?? Number.NaN);
+    cold[mode].next.push(...r.times.slice(1));
+  }
+}
+const med = (list: number[]): string => quantile([...list].sort((a, b) => a - b), 0.5).toFixed(2);
+console.log(
+  `fresh process (medians of ${COLD_RUNS}): index, reading table and question pool built in ${med(cold.plain.built)} ms with cold code; ` +
+    `first question ${med(cold.plain.first)} ms, the next four ${med(cold.plain.next)} ms`,
+);
+console.log(
+  `  after the bot's warm-up (over ${med(cold.warm.ready)} ms from start, yielding to the event loop after each topic): ` +
+    `first question ${med(cold.warm.first)} ms, the next four ${med(cold.warm.next)} ms`,
 );

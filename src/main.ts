@@ -28,7 +28,7 @@ import cron from "node-cron";
 import { restAnnouncer } from "./discord/announcer.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { loadTriviaBank } from "./trivia/bank.js";
-import { defaultAskIndex, defaultAskTopics } from "./ask/default.js";
+import { defaultAskTopics, warmAskIndex } from "./ask/default.js";
 import { createTriviaService, startRoundAfterPart, type TriviaDeps } from "./trivia/rounds.js";
 import { reconcileScheduledEvents } from "./watchalong/reconcile.js";
 import { notifyHostOfFailure, watchJobHandlers } from "./watchalong/runner.js";
@@ -219,14 +219,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "ready");
-  // The ask index (tens of ms to build) is warmed once connected, off the start-up path; a question that
-  // comes first builds it itself.
+  // The ask index (tens of ms to build) is built and warmed once connected, off the start-up path, a topic at
+  // a time; a question that comes first builds it itself.
   setImmediate(() => {
-    try {
-      defaultAskIndex();
-    } catch (error) {
+    warmAskIndex().catch((error: unknown) => {
       logger.error({ err: error }, "could not build the ask index; the first question will try again");
-    }
+    });
   });
 
   return {

@@ -25,7 +25,7 @@ export {
   type Judgement,
 } from "./engine.js";
 export { isSpoiler } from "./spoiler.js";
-export { defaultAskIndex, defaultAskTopics } from "./default.js";
+export { defaultAskIndex, defaultAskTopics, warmAskIndex } from "./default.js";
 export { detectIntents, INTENTS, type Intent } from "./intent.js";
 export { buildSpellIndex, correctWord, editDistance, type SpellIndex } from "./spell.js";
 export { evaluate, evalSet, judgeItem, type EvalItem, type EvalReport, type EvalOutcome, type Rate } from "./evaluate.js";

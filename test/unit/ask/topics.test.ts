@@ -45,3 +45,19 @@ describe("ask topics", () => {
     expect(all).not.toMatch(/born in Shenyang|Peking University/i);
   });
 });
+
+describe("the bot's warm-up of the ask index", () => {
+  it("builds the process-wide index and leaves its answers as a fresh index gives them", async () => {
+    const { answer, buildAskIndex, defaultAskIndex, warmAskIndex } = await import("../../../src/ask/index.js");
+    await warmAskIndex();
+    const warmed = defaultAskIndex();
+    const fresh = buildAskIndex(loadAskTopics());
+    const options = { spoilers: true, watched: new Set<never>() };
+    const summary = (r: ReturnType<typeof answer>): string =>
+      r.kind === "answer" ? `${r.topic.id} ${r.confidence.toFixed(6)}` : r.kind === "unsure" ? `unsure ${r.suggestions.map((t) => t.id).join()}` : r.kind;
+    for (const q of ["how long is remnants?", "这部片子在中国上映过吗", "who chaird the yamagata jury", "tie xi qu shi shen me yi si", "what's the weather"]) {
+      expect(summary(answer(warmed, q, options)), q).toBe(summary(answer(fresh, q, options)));
+    }
+    expect(summary(answer(warmed, "how long is remnants?", options))).toMatch(/^runtime-remnants /);
+  });
+});
