@@ -7,7 +7,8 @@
  *   index word that reads the same (toneless) and shares a character in the same place with it.
  * - Questions typed in toneless pinyin ("tie xi qu shi shen me yi si"): runs of 1–4 typed words are
  *   matched, longest first, against the readings of the index's Chinese words, and the Chinese words
- *   found are added to the question.
+ *   found are added to the question; a lone syllable that spells no word is read as the character that
+ *   reads so and that many topics hold ("pian" → 片), if there is one.
  *
  * The reading table covers the index's Chinese words of two to four characters (segmenter words of the
  * phrasings and keywords, and the alias phrases). It is built on first use and kept per index (see
@@ -26,7 +27,15 @@ export function readingOf(text: string): string[] {
 export interface ReadingTable {
   /** Joined toneless reading → the index words that read so, most frequent first ("lutedan" → ["鹿特丹"]). */
   readonly byReading: ReadonlyMap<string, readonly string[]>;
+  /**
+   * One syllable → the character that reads so and that most topics hold, among characters held by at least
+   * COMMON_CHAR_TOPICS topics ("pai" → 拍, "pian" → 片): for a pinyin syllable that spells no word.
+   */
+  readonly common: ReadonlyMap<string, string>;
 }
+
+/** How many topics must hold a single character before a lone pinyin syllable is read as it. */
+const COMMON_CHAR_TOPICS = 8;
 
 /**
  * Builds the reading table from the index's Chinese words (segmenter words and alias phrases of two to four
@@ -45,7 +54,17 @@ export function buildReadingTable(words: Iterable<string>, df: ReadonlyMap<strin
   // Equal frequencies keep the order the words came in: the alias phrases first, each with its simplified form
   // before its traditional one ("tiexiqu" → 铁西区 before 鐵西區). The sort is stable.
   for (const list of byReading.values()) list.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0));
-  return { byReading };
+  const common = new Map<string, string>();
+  const best = new Map<string, number>();
+  for (const [token, n] of df) {
+    if (token.length !== 1 || !hasCjk(token) || n < COMMON_CHAR_TOPICS) continue;
+    const key = readingOf(token).join("");
+    if (n > (best.get(key) ?? 0)) {
+      best.set(key, n);
+      common.set(key, token);
+    }
+  }
+  return { byReading, common };
 }
 
 /** Same length, and at least one character equal in the same place: a homophone slip, not another word. */
@@ -140,6 +159,8 @@ export function chineseFromPinyin(
       hit = table().byReading.get(run.join(""))?.[0];
       if (hit !== undefined) step = len;
     }
+    // A lone syllable that spells no word: the common character that reads so, if there is one.
+    hit ??= table().common.get(word);
     if (hit !== undefined) chinese.push(hit);
     // A long word that spelled nothing is kept: it may be English ("language"); so is an English word the index
     // knows that happens to spell syllables ("camera": ca-me-ra).
