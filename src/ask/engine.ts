@@ -122,6 +122,8 @@ export interface AskIndex {
   readonly phrasings: CuratedPhrasings;
   /** Every token of each topic (phrasings, keywords, answer and context), by topic id. */
   readonly topicTokens: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per topic, the share of its curated phrasings that name each place, festival, work or critic (ENTITIES). */
+  readonly entityShare: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
   readonly chineseWords: ReadonlySet<string>;
   /** Spelling correction over the Latin words of the index texts. */
@@ -259,6 +261,11 @@ const INTENT_BOOST = 1.5;
 const INTENT_PENALTY = 0.6;
 /** A topic that never mentions a place, work or person the question names (see ENTITIES) keeps this share of its score. */
 const ENTITY_PENALTY = 0.3;
+/**
+ * A topic that does mention what the question names is lifted by up to 1 + ENTITY_FOCUS, by the share of its
+ * curated phrasings that name it too: a topic about that place or festival, not one that lists it among others.
+ */
+const ENTITY_FOCUS = 1.5;
 /** Query-term weights: question words say little about the subject; a part's name says a lot. */
 const WEAK_FACTOR = 0.35;
 const PART_FACTOR = 2;
@@ -266,7 +273,7 @@ const PART_FACTOR = 2;
 const PREFIX_WEIGHT = 0.3;
 /**
  * Largest lift re-ranking can give a topic over the best one: (1 + 1)² for the closest phrasing × intent boost
- * / penalty (and / ENTITY_PENALTY more when the question names a place, a work or a person).
+ * / penalty (and × (1 + ENTITY_FOCUS) / ENTITY_PENALTY more when the question names a place, a work or a person).
  */
 const RERANK_SPAN = (4 * INTENT_BOOST) / INTENT_PENALTY;
 
@@ -312,6 +319,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
+  const entityShare = new Map<string, Map<string, number>>();
   const stored = (tokens: ReadonlySet<string>): string[] => Array.from(tokens, indexTerm);
   const memo: WordMemo = new Map();
   /** The spelling vocabulary counts the Latin words of the English phrasings, the keywords and the English answers. */
@@ -326,7 +334,14 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     const phrasing = (q: string): Analysis => {
       const analysis = analyze(q, { tokensOnly: true, memo });
       for (const w of analysis.segments) chineseWords.add(w);
-      for (const t of analysis.tokens) questionTokens.add(t);
+      for (const t of analysis.tokens) {
+        questionTokens.add(t);
+        if (ENTITIES.has(t)) {
+          let shares = entityShare.get(topic.id);
+          if (shares === undefined) entityShare.set(topic.id, (shares = new Map()));
+          shares.set(t, (shares.get(t) ?? 0) + 1 / (topic.questions.en.length + topic.questions["zh-CN"].length));
+        }
+      }
       phraseTokens.push(analysis.tokens);
       phraseTopicList.push(ti);
       return analysis;
@@ -426,6 +441,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     topicSearch,
     phrasings,
     topicTokens,
+    entityShare,
     chineseWords,
     spell: buildSpellIndex(wordCount),
   };
@@ -536,7 +552,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     dots[pi] = 0;
   }
   const entities = tokens.filter((t) => ENTITIES.has(t));
-  const floor = (found[0]?.score ?? 0) / (entities.length > 0 ? RERANK_SPAN / ENTITY_PENALTY : RERANK_SPAN);
+  const floor = (found[0]?.score ?? 0) / (entities.length > 0 ? (RERANK_SPAN * (1 + ENTITY_FOCUS)) / ENTITY_PENALTY : RERANK_SPAN);
   const hits: Hit[] = [];
   for (const r of found) {
     if (r.score < floor) break;
@@ -547,6 +563,11 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     if (entities.length > 0) {
       const own = index.topicTokens.get(index.topics[ti]?.id ?? "");
       if (own !== undefined && entities.some((e) => !own.has(e))) s *= ENTITY_PENALTY;
+      else {
+        // A topic whose phrasings mostly name it is about it (Yamagata's prize, not the list of awards).
+        const shares = index.entityShare.get(index.topics[ti]?.id ?? "");
+        if (shares !== undefined) s *= 1 + ENTITY_FOCUS * Math.max(0, ...entities.map((e) => shares.get(e) ?? 0));
+      }
     }
     const tags = index.topics[ti]?.intent;
     if (intents.size > 0 && tags !== undefined && tags.length > 0) {

@@ -164,6 +164,10 @@ describe("a place, work or person the question names", () => {
     expect(outcome("when did it come out in japan")).toEqual(["japan-release", "en"]);
     expect(outcome("是在柏林首映的吗")).toEqual(["premiere", "zh-CN"]);
   });
+  it("prefers the topic about what the question names to one that lists it among others", () => {
+    expect(outcome("Yamagata 拿的是什么奖")).toEqual(["yamagata-prize", "zh-CN"]);
+    expect(outcome("法国哪年上映的")).toEqual(["france-release", "zh-CN"]);
+  });
   it("weighs an unknown title in brackets as a name, not as filler", () => {
     expect(outcome("《漫长的季节》好看吗")).toEqual(["out-of-scope"]);
     expect(outcome("《和凤鸣》是哪年的")).toEqual(["fengming", "zh-CN"]);
