@@ -331,16 +331,14 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     // repeat it (and indexing a third of the tokens keeps the build fast).
     const seen = new Set<string>();
     const questionTokens = new Set<string>();
+    /** How many of the topic's phrasings name each place, festival, work or critic. */
+    const named = new Map<string, number>();
     const phrasing = (q: string): Analysis => {
       const analysis = analyze(q, { tokensOnly: true, memo });
       for (const w of analysis.segments) chineseWords.add(w);
       for (const t of analysis.tokens) {
         questionTokens.add(t);
-        if (ENTITIES.has(t)) {
-          let shares = entityShare.get(topic.id);
-          if (shares === undefined) entityShare.set(topic.id, (shares = new Map()));
-          shares.set(t, (shares.get(t) ?? 0) + 1 / (topic.questions.en.length + topic.questions["zh-CN"].length));
-        }
+        if (ENTITIES.has(t)) named.set(t, (named.get(t) ?? 0) + 1);
       }
       phraseTokens.push(analysis.tokens);
       phraseTopicList.push(ti);
@@ -348,6 +346,8 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     };
     for (const q of topic.questions.en) countWords(phrasing(q).words);
     for (const q of topic.questions["zh-CN"]) phrasing(q);
+    const phrasingCount = topic.questions.en.length + topic.questions["zh-CN"].length;
+    if (named.size > 0) entityShare.set(topic.id, new Map(Array.from(named, ([e, n]) => [e, n / phrasingCount])));
     const keywordTokens = new Set<string>();
     const keyword = (k: string): Analysis => {
       const analysis = analyze(k, { tokensOnly: true, memo });
