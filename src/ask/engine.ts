@@ -663,6 +663,9 @@ function readQuestion(index: AskIndex, text: string): Reading {
   return { locale, folded, analysisText, analysis, results, ranked };
 }
 
+/** The film's own title, as the analysis gives it. */
+const OWN_TITLE: ReadonlySet<string> = new Set(["westofthetracks"]);
+
 /** A title in Chinese title brackets or in quotation marks. */
 const TITLE = /《[^》]+》|“[^”]+”|"[^"]+"|「[^」]+」/g;
 
@@ -693,7 +696,10 @@ export function judge(index: AskIndex, text: string): Judgement {
   for (const r of results) for (const t of r.queryTerms) matchedAny.add(t);
   const extrasTop = analysis.extras.filter((e) => matchedTop.has(e));
 
-  let units = analysis.units;
+  // The film's own title says nothing of which topic is meant (every topic is about the film): no evidence
+  // either way, unless it is all the question holds.
+  const aboutFilm = analysis.units.filter((u) => !u.tokens.every((t) => OWN_TITLE.has(t)));
+  let units = aboutFilm.length > 0 ? aboutFilm : analysis.units;
   const weakOnly = units.length === 0;
   if (weakOnly) {
     // Only weak words ("who made it"): judge on those.

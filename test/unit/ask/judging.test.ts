@@ -164,6 +164,10 @@ describe("a place, work or person the question names", () => {
     expect(outcome("when did it come out in japan")).toEqual(["japan-release", "en"]);
     expect(outcome("是在柏林首映的吗")).toEqual(["premiere", "zh-CN"]);
   });
+  it("takes the film's own title for no evidence either way", () => {
+    expect(outcome("What awards did West of the Tracks win?")).toEqual(["awards", "en"]);
+    expect(outcome("what does west of the tracks mean")).toEqual(["title-meaning", "en"]);
+  });
   it("prefers the topic about what the question names to one that lists it among others", () => {
     expect(outcome("Yamagata 拿的是什么奖")).toEqual(["yamagata-prize", "zh-CN"]);
     expect(outcome("法国哪年上映的")).toEqual(["france-release", "zh-CN"]);
