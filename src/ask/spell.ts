@@ -90,7 +90,8 @@ function keysOf(word: string, depth: 1 | 2): Set<number> {
 
 /**
  * The closest vocabulary word within one edit (two for words of eight letters or more), or null. A word of
- * the vocabulary is returned unchanged. Typos rarely touch the first letter except by swapping the first two.
+ * the vocabulary is returned unchanged. Typos rarely touch the first letter except by swapping the first two
+ * (see keepsFirstLetter).
  */
 export function correctWord(spell: SpellIndex, word: string): string | null {
   if (spell.count.has(word)) return word;
@@ -107,7 +108,7 @@ export function correctWord(spell: SpellIndex, word: string): string | null {
     for (const candidate of typeof entry === "string" ? [entry] : entry) {
       if (tried.has(candidate)) continue;
       tried.add(candidate);
-      if (candidate.charCodeAt(0) !== word.charCodeAt(0) && candidate.charCodeAt(0) !== word.charCodeAt(1)) continue;
+      if (!keepsFirstLetter(word, candidate)) continue;
       const d = editDistance(word, candidate, Math.min(limit, bestDistance));
       const n = spell.count.get(candidate) ?? 0;
       if (d < bestDistance || (d === bestDistance && d <= limit && (n > bestCount || (n === bestCount && best !== null && candidate < best)))) {
@@ -120,6 +121,15 @@ export function correctWord(spell: SpellIndex, word: string): string | null {
   if (spell.cache.size >= CACHE_MAX) spell.cache.clear();
   spell.cache.set(word, best);
   return best;
+}
+
+/**
+ * The candidate starts as the word does, or with its first two letters swapped ("hte" → "the"); not with the
+ * first letter dropped or added ("teach" is no typo of "each").
+ */
+function keepsFirstLetter(word: string, candidate: string): boolean {
+  if (candidate.charCodeAt(0) === word.charCodeAt(0)) return true;
+  return candidate.charCodeAt(0) === word.charCodeAt(1) && candidate.charCodeAt(1) === word.charCodeAt(0);
 }
 
 /**

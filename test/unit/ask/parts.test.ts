@@ -17,6 +17,12 @@ describe("spelling correction (SymSpell style)", () => {
     expect(correctWord(spell, "lang")).toBe("long");
     expect(spell.cache.get("lang")).toBe("long");
   });
+  it("keeps the first letter, or swaps the first two, but never drops or adds one", () => {
+    const words = buildSpellIndex(new Map([["each", 4], ["the", 9], ["long", 2]]));
+    expect(correctWord(words, "teach")).toBeNull();
+    expect(correctWord(words, "hte")).toBe("the");
+    expect(correctWord(words, "olng")).toBe("long");
+  });
   it("counts a swap as one edit", () => {
     expect(editDistance("lnog", "long", 2)).toBe(1);
     expect(editDistance("abc", "xyz", 1)).toBe(2);
