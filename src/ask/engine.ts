@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isStopWord, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -591,7 +591,7 @@ export function correctSpelling(index: AskIndex, text: string): string {
   const known = (w: string): boolean => index.spell.count.has(w);
   return folded.replace(/[a-z]+/g, (typed) => {
     at++;
-    if (known(typed)) return typed;
+    if (known(typed) || isStopWord(typed)) return typed;
     const word = unstretch(index.spell, typed);
     if (word !== typed && known(word)) return word;
     if (word.length === 3) return correctThreeLetters(index.spell, word);
@@ -823,7 +823,7 @@ const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
-    "position rank ranking spot " +
+    "position rank ranking spot problem problems issue issues " +
     "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 名次 排名 人 钱 年 岁 天 次 样 么 的"
   ).split(" "),
 );

@@ -60,6 +60,11 @@ const EN_STOP = new Set(
   ).split(" "),
 );
 
+/** True for an English function word that analysis drops (spelling correction leaves it alone too: "pls"). */
+export function isStopWord(word: string): boolean {
+  return EN_STOP.has(word);
+}
+
 /** Words that carry intent but no subject: kept as tokens, but never count as evidence of the topic. */
 const WEAK = new Set(
   (

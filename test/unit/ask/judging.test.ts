@@ -212,6 +212,8 @@ describe("more of everyday typing", () => {
   });
   it("takes a rank for the kind of answer, not a thing the topic must name", () => {
     expect(closestOf("what position did it get in the sight and sound documentary poll")).not.toBe("sight-sound-docs");
+    // Nor "problems": the smelter's topic tells them without the word.
+    expect(answer(index, "what problems are the smelter workers dealing with", all).kind).not.toBe("out-of-scope");
   });
   it("reads the forms narrowly enough for ordinary questions", () => {
     // 讲什么方言: what dialect they speak, not what the film is about.

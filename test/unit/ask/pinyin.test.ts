@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, buildAskIndex, loadAskTopics, readingTable } from "../../../src/ask/index.js";
+import { answer, buildAskIndex, correctSpelling, loadAskTopics, readingTable } from "../../../src/ask/index.js";
 import { buildReadingTable, chineseFromPinyin, correctHomophones, readingOf } from "../../../src/ask/pinyin.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 
@@ -83,6 +83,9 @@ describe("the engine with pinyin and typos", () => {
     expect(topicOf("wang bing na nian chu sheng de")).toEqual(["wb-born", "zh-CN"]);
     // Read as 铁西区哪里拍的: the cue "哪里拍" spans two words, and the title is read in simplified characters.
     expect(topicOf("tie xi qu zai na li pai de")).toEqual(["where-filmed", "zh-CN"]);
+  });
+  it("leaves chat shorthand alone rather than correct it into a word ('pls' is no 'plus')", () => {
+    expect(correctSpelling(index, "whats it about? no big spoilers pls")).toBe("whats it about? no big spoilers pls");
   });
   it("corrects a swapped three-letter word", () => {
     expect(topicOf("hwo many parts are there")).toEqual(["parts", "en"]);
