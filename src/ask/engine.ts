@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isStopWord, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isKnownWord, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -591,7 +591,7 @@ export function correctSpelling(index: AskIndex, text: string): string {
   const known = (w: string): boolean => index.spell.count.has(w);
   return folded.replace(/[a-z]+/g, (typed) => {
     at++;
-    if (known(typed) || isStopWord(typed)) return typed;
+    if (known(typed) || isKnownWord(typed)) return typed;
     const word = unstretch(index.spell, typed);
     if (word !== typed && known(word)) return word;
     if (word.length === 3) return correctThreeLetters(index.spell, word);

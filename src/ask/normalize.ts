@@ -60,9 +60,12 @@ const EN_STOP = new Set(
   ).split(" "),
 );
 
-/** True for an English function word that analysis drops (spelling correction leaves it alone too: "pls"). */
-export function isStopWord(word: string): boolean {
-  return EN_STOP.has(word);
+/**
+ * True for a word the analysis knows without the index: a function word it drops ("pls") or a word its
+ * synonym map reads ("jist" → about). Spelling correction leaves such words alone.
+ */
+export function isKnownWord(word: string): boolean {
+  return EN_STOP.has(word) || SYNONYMS[word] !== undefined;
 }
 
 /** Words that carry intent but no subject: kept as tokens, but never count as evidence of the topic. */
@@ -117,7 +120,8 @@ syn("photo", "photo photos photograph photographs photography photographer");
 syn("china", "china chinese mainland prc");
 syn("yamagata", "yamagata yidff");
 syn("cost", "cost costs costed expensive");
-syn("about", "about plot story synopsis summary");
+syn("about", "about plot story synopsis summary gist jist premise");
+syn("rare", "rare rarely seldom");
 syn("factory", "factory factories plant plants works mill");
 syn("produce", "produced producer producers produce producing");
 syn("alone", "alone solo himself");
@@ -160,6 +164,7 @@ alias("film", "电影", "片子", "影片", "纪录片");
 alias("award", "奖", "获奖");
 alias("laodu", "old du", "lao du", "老杜");
 alias("aiweiwei", "艾未未", "ai wei wei");
+alias("rare", "hardly ever", "nobody ever", "almost never", "basically never", "hardly anyone", "hardly anywhere");
 // The stem of "admire": a filmmaker someone looks up to is one they admire.
 alias("admir", "look up to", "looks up to", "looked up to");
 alias("china", "中国", "大陆", "国内");

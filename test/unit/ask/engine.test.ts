@@ -39,6 +39,8 @@ describe("normalize", () => {
     expect(analyze("teenagers").tokens).toEqual(analyze("kids").tokens);
     expect(analyze("theatres").tokens).toEqual(analyze("cinemas").tokens);
     expect(analyze("who does he look up to").tokens).toContain(analyze("admire").tokens[0]);
+    expect(analyze("why does nobody ever screen it").tokens).toContain(analyze("rarely").tokens[0]);
+    expect(analyze("the jist of it").tokens).toContain("about");
   });
   it("reads a number glued to its unit as the number and the unit", () => {
     expect(analyze("a 5hr version").tokens).toEqual(["5", "hour", "version"]);

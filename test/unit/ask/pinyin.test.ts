@@ -86,6 +86,8 @@ describe("the engine with pinyin and typos", () => {
   });
   it("leaves chat shorthand alone rather than correct it into a word ('pls' is no 'plus')", () => {
     expect(correctSpelling(index, "whats it about? no big spoilers pls")).toBe("whats it about? no big spoilers pls");
+    // Nor a word the synonym map reads ("jist": what it is about), which is no typo of "just".
+    expect(correctSpelling(index, "the jist of it")).toBe("the jist of it");
   });
   it("corrects a swapped three-letter word", () => {
     expect(topicOf("hwo many parts are there")).toEqual(["parts", "en"]);
