@@ -345,11 +345,13 @@ function wordFacts(memo: WordMemo, word: string): WordFacts {
 }
 
 const GLUED_UNIT = /(\d)(hrs?|hours?|h|mins?|minutes?)\b/g;
+const DIGIT = /\d/;
 
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   // A number glued to its unit ("5hr", "240min", "9hrs") is read as the number and the unit.
-  const lowered = fold(text).replace(GLUED_UNIT, "$1 $2");
+  const plain = fold(text);
+  const lowered = DIGIT.test(plain) ? plain.replace(GLUED_UNIT, "$1 $2") : plain;
   const base = (lowered.includes("'") ? lowered.replace(/'s\b/g, "").replace(/'/g, "") : lowered).replace(/\s+/g, " ");
   const tokens: string[] = [];
   const seen = new Set<string>();
