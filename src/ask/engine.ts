@@ -672,9 +672,9 @@ const TITLE = /《[^》]+》|“[^”]+”|"[^"]+"|「[^」]+」/g;
 /** Where a clause ends: a comma or a stop, in either script. */
 const CLAUSE_BREAK = /[,;:.!?\n，；：。！？、]+/u;
 /**
- * How much an unknown word weighs when it is only in a remark beside the question ("how old are the boys in
- * Remnants, they look like 15 to me", "后来还拍了哪些纪录片，想搞个马拉松"): a clause that asks nothing
- * while another clause asks.
+ * How much a word the best topic lacks weighs when it is only in a remark beside the question ("how old are
+ * the boys in Remnants, they look like 15 to me", "后来还拍了哪些纪录片，想搞个马拉松"): a clause that asks
+ * nothing while another clause asks.
  */
 const REMARK_WEIGHT = 0.25;
 
@@ -725,9 +725,10 @@ export function judge(index: AskIndex, text: string): Judgement {
     // filler ("每个地方", "写的"); it weighs half.
     const inTopAny = unit.tokens.some((t) => matchedTop.has(t));
     const knownWeight = isKnown ? Math.max(...unit.tokens.filter((t) => matchedAny.has(t)).map((t) => idf(index, t))) : 0;
-    // An unseen word only in a remark beside the question weighs less (REMARK_WEIGHT).
-    const unseenWeight = inRemarkOnly(unit.text) ? unseen * REMARK_WEIGHT : unseen;
-    const weight = isKnown ? (unit.cjk && !inTopAny ? knownWeight / 2 : knownWeight) : unseenWeight;
+    const full = isKnown ? (unit.cjk && !inTopAny ? knownWeight / 2 : knownWeight) : unseen;
+    // A word the best topic lacks that is only in a remark beside the question weighs less (REMARK_WEIGHT):
+    // context, not what is asked. A remark's word the topic holds still counts in full for it.
+    const weight = !inTopAny && inRemarkOnly(unit.text) ? full * REMARK_WEIGHT : full;
     total += weight;
     if (isKnown) known += weight;
     else unknown += weight;

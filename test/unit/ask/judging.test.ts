@@ -26,9 +26,12 @@ describe("messages of several sentences", () => {
   it("reads a fragment ending in a question mark after a question as part of it", () => {
     expect(outcome("what camrea did he shoot on? some cheap dv cam?")).toEqual(["camera", "en"]);
   });
-  it("weighs unknown words in a remark beside the question less than in the question", () => {
+  it("weighs words the best topic lacks less in a remark beside the question than in the question", () => {
     expect(outcome("how old r the boys in remants, they look like 15 to me")).toEqual(["remnants-kids-ages", "en"]);
     expect(outcome("这个 director 后来还拍了哪些 documentary 啊，想搞个马拉松")).toEqual(["wb-filmography", "zh-CN"]);
+    // Known words too ("找", "版"), not only unknown ones.
+    expect(outcome("法语片名叫啥，我想找法版碟")).toEqual(["title-french", "zh-CN"]);
+    expect(outcome("my friend in lyon wants to find it there, whats the french title")).toEqual(["title-french", "en"]);
   });
   it("never takes a question naming a part for one about something else", () => {
     expect(outcome("do i have to watch them in order or can i jump straight to remnants")).not.toEqual(["out-of-scope"]);
