@@ -171,7 +171,7 @@ alias("china", "中国", "大陆", "国内");
 alias("age", "年龄", "多大", "几岁", "岁数");
 alias("alone", "一个人", "独自", "单枪匹马");
 alias("parts", "几部分", "分成", "分为", "几集");
-alias("shoot", "拍摄", "拍", "did they film", "did he film", "they film", "he film", "film it", "to film");
+alias("shoot", "拍摄", "拍", "did they film", "did he film", "they film", "he film", "film it", "to film", "film all", "film this", "film these", "film those", "film there");
 alias("differ", "不一样", "不同", "不一致", "差别", "区别");
 alias("english", "英文", "英语");
 alias("boxoffice", "box office", "票房");

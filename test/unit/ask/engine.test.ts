@@ -41,6 +41,8 @@ describe("normalize", () => {
     expect(analyze("who does he look up to").tokens).toContain(analyze("admire").tokens[0]);
     expect(analyze("why does nobody ever screen it").tokens).toContain(analyze("rarely").tokens[0]);
     expect(analyze("the jist of it").tokens).toContain("about");
+    // "film" before "all this" is the verb: to shoot.
+    expect(analyze("when did wang bing film all this").tokens).toContain("shoot");
   });
   it("reads a number glued to its unit as the number and the unit", () => {
     expect(analyze("a 5hr version").tokens).toEqual(["5", "hour", "version"]);
