@@ -42,8 +42,8 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["blind 2 (written blind, first measured near the end; only its totals have been seen)", join(fixtures, "ask-eval-blind2.json")],
       ["blind 3 (written blind in session 3, measured once at its end; only its totals have been seen)", join(fixtures, "ask-eval-blind3.json")],
       ["blind 4 (written blind in session 4, first measured near its start; only its totals have been seen)", join(fixtures, "ask-eval-blind4.json")],
-      ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
       ["blind 5 (written blind in session 5, first measured at its start; only its totals have been seen)", join(fixtures, "ask-eval-blind5.json")],
+      ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
       ["dev 2 (written blind in session 4, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev2.json")],
       ["dev 3 (written blind in session 5, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev3.json")],
     ];

@@ -28,18 +28,21 @@ export function defaultAskIndex(): AskIndex {
  * Builds the index and then runs one phrasing of each topic in each language through the answer and
  * autocomplete paths, yielding to the event loop between topics: a fresh process compiles that code on its
  * first questions, which would otherwise make the first members' questions tens of times slower than the
- * rest (bench:ask measures both). Answers are unchanged by it.
+ * rest (bench:ask measures both). Answers are unchanged by it. Returns how many phrasings it asked.
  */
-export async function warmAskIndex(): Promise<void> {
+export async function warmAskIndex(): Promise<number> {
   const index = defaultAskIndex();
   const options = { spoilers: false, watched: new Set<never>() };
+  let asked = 0;
   for (const topic of defaultAskTopics()) {
     for (const locale of ["en", "zh-CN"] as const) {
       const phrasing = topic.questions[locale][0];
       if (phrasing === undefined) continue;
       answer(index, phrasing, options);
       suggest(index, phrasing.slice(0, 4), locale);
+      asked++;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
+  return asked;
 }

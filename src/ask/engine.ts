@@ -24,7 +24,7 @@
  */
 import MiniSearch from "minisearch";
 import type { Locale, PartId } from "../knowledge/schema.js";
-import { analyze, CJK_ALIAS_PHRASES, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isKnownWord, isWeak, latinPhraseAt, PART_TOKENS, stem, type Analysis, type WordMemo } from "./normalize.js";
+import { analyze, CJK_ALIAS_PHRASES, CJK_RUN, fold, hasCjk, startsWithCjk, isLatinToken, isPinyin, isKnownWord, isWeak, latinPhraseAt, PART_TOKENS, tokenOf, type Analysis, type WordMemo } from "./normalize.js";
 import type { AskTopic } from "./schema.js";
 import { CONFLICTS, detectIntents, formsAsked, type Form, type Intent } from "./intent.js";
 import { isSpoiler } from "./spoiler.js";
@@ -122,8 +122,11 @@ export interface AskIndex {
   readonly phrasings: CuratedPhrasings;
   /** Every token of each topic (phrasings, keywords, answer and context), by topic id. */
   readonly topicTokens: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Per topic, the share of its curated phrasings that name each place, festival, work or critic (ENTITIES). */
-  readonly entityShare: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /**
+   * Per topic, the share of its curated phrasings (in the language naming it most) that name each place,
+   * festival, work or critic (by its place in ENTITY_NAMES).
+   */
+  readonly entityShare: ReadonlyMap<string, ReadonlyMap<number, number>>;
   /** The Chinese words of the phrasings and keywords (segmenter words and alias phrases), for ./pinyin.ts. */
   readonly chineseWords: ReadonlySet<string>;
   /** Spelling correction over the Latin words of the index texts. */
@@ -145,41 +148,45 @@ function nameTokens(...lists: string[]): Set<string> {
 }
 
 /**
- * Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words.
- * Made with nameTokens, so each is the token the analysis gives ("remnants", "cabl", "fengm"), whatever the
- * stemming does.
- */
-const ANCHORS = nameTokens(
-  "tiexi tiexiqu wangbing wang bing rust remnants rails yanfen yanfenjie laodu duxiyun xiagang yamagata shenyang " +
-    "liaoning bergala flaherty doclisboa lisbon marseille nantes berlinale rotterdam iffr busan hubert bals aiweiwei " +
-    "criterion cahiers sightandsound kerby kerdy smelter smelting cable sanatorium zhu fengming crude ditch jiabiangou " +
-    "rainbow ruhr west tracks",
-  "铁西 王兵 艳粉街 老杜 杜锡云 下岗 沈阳 山形 工厂 铁路 艾未未 吕新雨 贾樟柯 夹边沟 和凤鸣",
-);
-
-/**
  * Kinds a focus word can name, and the tokens that are instances of them: "which festival" is answered by a
  * topic naming the Berlinale, "which city" needs no word "city".
  */
-const FESTIVALS = nameTokens("berlinale yamagata doclisboa rotterdam iffr busan marseille fid nantes lisbon", "柏林 山形 鹿特丹 釜山 马赛 里斯本");
+const FESTIVAL_NAMES = ["berlinale berlin 柏林", "yamagata 山形", "doclisboa lisbon 里斯本", "rotterdam iffr 鹿特丹", "busan 釜山", "marseille fid 马赛", "nantes 南特"];
+const FESTIVALS: ReadonlySet<string> = nameTokens(...FESTIVAL_NAMES);
 
 /**
  * Places, works and people a question can name to say which release, screening or fact it means ("日本是哪年
  * 上映的": Japan's release, not the first one): a topic that never mentions what the question names is
- * pushed down (see ENTITY_PENALTY). The festivals, and:
+ * pushed down (see ENTITY_PENALTY), and one about it is lifted (ENTITY_FOCUS). Each entry is one thing under
+ * its names in both languages. The festivals, and:
  */
-const ENTITIES: ReadonlySet<string> = new Set([
-  ...FESTIVALS,
-  ...nameTokens(
-    // Not "us" (it reads as the token "usa"), nor film titles that are everyday words ("crude", "bitter").
-    "france french japan japanese germany german korea korean britain british italy italian canada",
-    "beijing shenyang paris berlin cannes venice locarno toronto london fribourg",
-    "法国 日本 美国 德国 韩国 英国 意大利 加拿大 北京 沈阳 巴黎 南特 戛纳 威尼斯 洛迦诺 多伦多 纽约 伦敦",
-    // Wang Bing's other films, and the critics and artists the topics quote.
-    "fengming taang zhangke xinyu aiweiwei xianmin bergala kerby",
-    "原油 和凤鸣 夹边沟 三姊妹 苦钱 德昂 方绣英 死灵魂 无名者 疯爱 贾樟柯 吕新雨 艾未未 张献民",
-  ),
-]);
+const ENTITY_NAMES: readonly string[] = [
+  ...FESTIVAL_NAMES,
+  // Not "us" (it reads as the token "usa").
+  ...["france french 法国", "japan japanese 日本", "germany german 德国", "korea korean 韩国", "britain british 英国"],
+  ...["italy italian 意大利", "canada 加拿大", "美国", "beijing 北京", "shenyang 沈阳", "paris 巴黎", "cannes 戛纳", "venice 威尼斯"],
+  ...["locarno 洛迦诺", "toronto 多伦多", "london 伦敦", "纽约", "fribourg"],
+  // Wang Bing's other films (not titles that are everyday words: "crude", "bitter"), and the critics and artists
+  // the topics quote.
+  ...["fengming 和凤鸣", "taang 德昂", "原油", "夹边沟", "三姊妹", "苦钱", "方绣英", "死灵魂", "无名者", "疯爱"],
+  ...["zhangke 贾樟柯", "xinyu 吕新雨", "aiweiwei 艾未未", "xianmin 张献民", "bergala", "kerby"],
+];
+/** Each named thing's tokens, and the thing each token names (by its place in ENTITY_NAMES). */
+const ENTITY_TOKENS: readonly ReadonlySet<string>[] = ENTITY_NAMES.map((names) => nameTokens(names));
+const ENTITY_OF: ReadonlyMap<string, number> = new Map(ENTITY_TOKENS.flatMap((tokens, e) => Array.from(tokens, (t): [string, number] => [t, e])));
+
+/**
+ * Tokens that name the film's own world: a question holding one is never judged off-topic for unknown words.
+ * Made with nameTokens, so each is the token the analysis gives ("remnants", "cabl", "fengm"), whatever the
+ * stemming does. The festivals, and:
+ */
+const ANCHORS = nameTokens(
+  ...FESTIVAL_NAMES,
+  "tiexi tiexiqu wangbing wang bing rust remnants rails yanfen yanfenjie laodu duxiyun xiagang shenyang " +
+    "liaoning bergala flaherty hubert bals aiweiwei criterion cahiers sightandsound kerby kerdy smelter smelting cable " +
+    "sanatorium zhu fengming crude ditch jiabiangou rainbow ruhr west tracks",
+  "铁西 王兵 艳粉街 老杜 杜锡云 下岗 沈阳 工厂 铁路 艾未未 吕新雨 贾樟柯 夹边沟 和凤鸣",
+);
 
 /** Words and phrases that put a question about something else (other films, daily life, other topics). */
 const OFF_TOPIC: RegExp[] = [
@@ -196,9 +203,9 @@ const OFF_TOPIC: RegExp[] = [
   // Everyday life and other entertainment.
   /\b(tv shows?|tv series|sitcoms?|anime|video games?|blue screen|wifi|wi-fi|my (computer|laptop|pc) (is|keeps|won't|wont))\b/,
   /(电视剧|综艺|动漫|游戏|蓝屏|死机|重装系统|网速|开会|几点开|好听的歌|推荐.{0,4}歌)/,
-  // Meals, chores to be done for someone, sport.
-  /\b(breakfast|lunch|dinner tonight|what should i (eat|cook)|takeaway|takeout|write (me|my)( an?| the)? (essay|report|poem|email|cover letter|resume)|my (essay|resume|cv|cover letter)|champions league|premier league|super bowl|formula (1|one)|nfl|stalker|solaris|andrei rublev)\b/,
-  /(周报|日报|月报|简历|帮我写|帮我做|吃啥|吃什么好|午饭|晚饭|早饭|夜宵|外卖|欧冠|英超|中超|潜行者|飞向太空)/,
+  // Meals, chores asked of the bot (a request to write something: "for my essay" alone is a film question), sport.
+  /\b(breakfast|lunch|dinner tonight|what should i (eat|cook)|takeaway|takeout|write (me|my)( an?| the)? (essay|report|poem|email|cover letter|resume)|champions league|premier league|super bowl|formula (1|one)|nfl)\b/,
+  /(帮我写|帮我做|吃啥|吃什么好|午饭|晚饭|早饭|夜宵|外卖|欧冠|英超|中超)/,
   // Programming and setting up Discord or this bot: for a server's admins and the bot's help, not the film.
   /\b(typescript|node ?js|npm|json|code|coding|programming|compile|compiler|permissions?|discord server|server settings|bot settings|set up the bot|setup the bot)\b/,
   /(代码|编程|报错|机器人|权限|服务器设置)/,
@@ -259,13 +266,13 @@ const BOOST_ANSWER = 1;
 /** How much a topic tagged with the question's intent is lifted, and one tagged with a conflicting intent lowered. */
 const INTENT_BOOST = 1.5;
 const INTENT_PENALTY = 0.6;
-/** A topic that never mentions a place, work or person the question names (see ENTITIES) keeps this share of its score. */
+/** A topic that never mentions a place, work or person the question names (see ENTITY_NAMES) keeps this share of its score. */
 const ENTITY_PENALTY = 0.3;
 /**
  * A topic that does mention what the question names is lifted by up to 1 + ENTITY_FOCUS, by the share of its
  * curated phrasings that name it too: a topic about that place or festival, not one that lists it among others.
  */
-const ENTITY_FOCUS = 1.5;
+const ENTITY_FOCUS = 0.75;
 /** Query-term weights: question words say little about the subject; a part's name says a lot. */
 const WEAK_FACTOR = 0.35;
 const PART_FACTOR = 2;
@@ -319,7 +326,7 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
   const topicDocs: TopicDoc[] = [];
   const chineseWords = new Set<string>(CJK_ALIAS_PHRASES);
   const topicTokens = new Map<string, Set<string>>();
-  const entityShare = new Map<string, Map<string, number>>();
+  const entityShare = new Map<string, Map<number, number>>();
   const stored = (tokens: ReadonlySet<string>): string[] => Array.from(tokens, indexTerm);
   const memo: WordMemo = new Map();
   /** The spelling vocabulary counts the Latin words of the English phrasings, the keywords and the English answers. */
@@ -331,23 +338,31 @@ export function buildAskIndex(topics: readonly AskTopic[]): AskIndex {
     // repeat it (and indexing a third of the tokens keeps the build fast).
     const seen = new Set<string>();
     const questionTokens = new Set<string>();
-    /** How many of the topic's phrasings name each place, festival, work or critic. */
-    const named = new Map<string, number>();
-    const phrasing = (q: string): Analysis => {
+    /** How many of the topic's phrasings in each language name each place, festival, work or critic. */
+    const named: Record<Locale, Map<number, number>> = { en: new Map(), "zh-CN": new Map() };
+    const phrasing = (q: string, locale: Locale): Analysis => {
       const analysis = analyze(q, { tokensOnly: true, memo });
       for (const w of analysis.segments) chineseWords.add(w);
+      const things = new Set<number>();
       for (const t of analysis.tokens) {
         questionTokens.add(t);
-        if (ENTITIES.has(t)) named.set(t, (named.get(t) ?? 0) + 1);
+        const e = ENTITY_OF.get(t);
+        if (e !== undefined) things.add(e);
       }
+      for (const e of things) named[locale].set(e, (named[locale].get(e) ?? 0) + 1);
       phraseTokens.push(analysis.tokens);
       phraseTopicList.push(ti);
       return analysis;
     };
-    for (const q of topic.questions.en) countWords(phrasing(q).words);
-    for (const q of topic.questions["zh-CN"]) phrasing(q);
-    const phrasingCount = topic.questions.en.length + topic.questions["zh-CN"].length;
-    if (named.size > 0) entityShare.set(topic.id, new Map(Array.from(named, ([e, n]) => [e, n / phrasingCount])));
+    for (const q of topic.questions.en) countWords(phrasing(q, "en").words);
+    for (const q of topic.questions["zh-CN"]) phrasing(q, "zh-CN");
+    // The larger share of the two languages' phrasings (the questions of either language name it).
+    const shares = new Map<number, number>();
+    for (const locale of ["en", "zh-CN"] as const) {
+      const n = topic.questions[locale].length;
+      for (const [e, count] of named[locale]) shares.set(e, Math.max(shares.get(e) ?? 0, count / n));
+    }
+    if (shares.size > 0) entityShare.set(topic.id, shares);
     const keywordTokens = new Set<string>();
     const keyword = (k: string): Analysis => {
       const analysis = analyze(k, { tokensOnly: true, memo });
@@ -551,7 +566,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     closestOf[ti] = Math.max(closestOf[ti] ?? 0, (dots[pi] ?? 0) / (qlen * (norm[pi] ?? 1)));
     dots[pi] = 0;
   }
-  const entities = tokens.filter((t) => ENTITIES.has(t));
+  const entities = [...new Set(tokens.flatMap((t) => ENTITY_OF.get(t) ?? []))];
   const floor = (found[0]?.score ?? 0) / (entities.length > 0 ? (RERANK_SPAN * (1 + ENTITY_FOCUS)) / ENTITY_PENALTY : RERANK_SPAN);
   const hits: Hit[] = [];
   for (const r of found) {
@@ -560,21 +575,23 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
     const closest = closestOf[ti] ?? 0;
     const near = 1 + Math.min(1, closest);
     let s = r.score * near * near;
+    const topic = index.topics[ti];
+    const id = topic?.id ?? "";
     if (entities.length > 0) {
-      const own = index.topicTokens.get(index.topics[ti]?.id ?? "");
-      if (own !== undefined && entities.some((e) => !own.has(e))) s *= ENTITY_PENALTY;
+      const own = index.topicTokens.get(id);
+      if (own !== undefined && entities.some((e) => ![...(ENTITY_TOKENS[e] ?? [])].some((t) => own.has(t)))) s *= ENTITY_PENALTY;
       else {
         // A topic whose phrasings mostly name it is about it (Yamagata's prize, not the list of awards).
-        const shares = index.entityShare.get(index.topics[ti]?.id ?? "");
+        const shares = index.entityShare.get(id);
         if (shares !== undefined) s *= 1 + ENTITY_FOCUS * Math.max(0, ...entities.map((e) => shares.get(e) ?? 0));
       }
     }
-    const tags = index.topics[ti]?.intent;
+    const tags = topic?.intent;
     if (intents.size > 0 && tags !== undefined && tags.length > 0) {
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id: index.topics[ti]?.id ?? "", score: s, queryTerms: r.queryTerms.map((t) => original.get(t) ?? t) });
+    hits.push({ id, score: s, queryTerms: r.queryTerms.map((t) => original.get(t) ?? t) });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   return hits;
@@ -646,7 +663,7 @@ function readQuestion(index: AskIndex, text: string): Reading {
     folded = correctHomophones(folded, (t) => index.df.has(t), table);
   } else {
     // Typed in toneless pinyin: add the Chinese words it spells, and answer in Chinese.
-    const spelled = chineseFromPinyin(folded, table, (w) => index.df.has(w) || index.df.has(stem(w)));
+    const spelled = chineseFromPinyin(folded, table, (w) => index.df.has(tokenOf(w) ?? ""));
     if (spelled !== undefined && spelled.chinese.length >= 2) {
       locale = "zh-CN";
       // The Chinese words run together, as typed in Chinese, so that cues spanning two words ("哪里拍") are read.
@@ -663,7 +680,10 @@ function readQuestion(index: AskIndex, text: string): Reading {
   return { locale, folded, analysisText, analysis, results, ranked };
 }
 
-/** The film's own title, as the analysis gives it. */
+/**
+ * The film's own title, as the analysis gives it: no evidence for a topic, and no anchor either (a question
+ * naming it is about the film, but maybe about something the topics do not tell).
+ */
 const OWN_TITLE: ReadonlySet<string> = new Set(["westofthetracks"]);
 
 /** A title in Chinese title brackets or in quotation marks. */
@@ -677,6 +697,28 @@ const CLAUSE_BREAK = /[,;:.!?\n，；：。！？、]+/u;
  * nothing while another clause asks.
  */
 const REMARK_WEIGHT = 0.25;
+
+/** A remark is a clause of at least this many Latin words, or this many Chinese characters plus one. */
+const REMARK_MIN_WORDS = 3;
+
+/**
+ * The clauses of a question that ask (a question word or particle) and, when some clause asks, the others
+ * long enough to say something of their own: remarks beside the question ("…, they look like 15 to me"). A
+ * short clause before the question names its subject instead ("satantango, how long is it").
+ */
+function clausesOf(text: string): { asking: string[]; remarks: string[] } {
+  const clauses = text.split(CLAUSE_BREAK).filter((c) => /[\p{L}\p{N}]/u.test(c));
+  const asking = clauses.filter((c) => ASKS.test(c));
+  if (asking.length === 0) return { asking, remarks: [] };
+  const long = (c: string): boolean => (c.match(/[a-z0-9]+/g)?.length ?? 0) >= REMARK_MIN_WORDS || (c.match(CJK_RUN)?.join("").length ?? 0) > REMARK_MIN_WORDS;
+  return { asking, remarks: clauses.filter((c) => !ASKS.test(c) && long(c)) };
+}
+
+/** Whether a clause holds a word: a whole Latin word, or Chinese text anywhere. */
+function holds(clause: string, word: string): boolean {
+  if (hasCjk(word)) return clause.includes(word);
+  return clause.split(/[^a-z0-9']+/).includes(word);
+}
 
 /** Scores a cleaned question against the index. */
 export function judge(index: AskIndex, text: string): Judgement {
@@ -711,10 +753,8 @@ export function judge(index: AskIndex, text: string): Judgement {
   let unknown = 0;
   let bestMatchedIdf = 0;
   const titles = folded.match(TITLE) ?? [];
-  const clauses = analysisText.split(CLAUSE_BREAK).filter((c) => /[\p{L}\p{N}]/u.test(c));
-  const asking = clauses.filter((c) => ASKS.test(c));
-  const remarks = asking.length > 0 && asking.length < clauses.length ? clauses.filter((c) => !ASKS.test(c)) : [];
-  const inRemarkOnly = (text: string): boolean => remarks.some((c) => c.includes(text)) && !asking.some((c) => c.includes(text));
+  const { asking, remarks } = clausesOf(analysisText);
+  const inRemarkOnly = (word: string): boolean => remarks.some((c) => holds(c, word)) && !asking.some((c) => holds(c, word));
   for (const unit of units) {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
     // An unseen Chinese word is most often conversational filler the phrasings did not use ("场景", "大概"),
@@ -774,7 +814,7 @@ const NAME =
 /** A sum of money, or an answer saying that no figure is known. */
 const MONEY = /\d[\d,.]*\s*(yuan|rmb|dollars?|euros?|francs?|usd|eur)\b|[$€¥£]\s?\d|\d[\d,.]*\s*(万|千)?(元|美元|欧元|块)|[一二两三四五六七八九十百千万]+(元|块)|\bno [\w -]{0,20}figures?\b|没有.{0,8}(数字|数据)/i;
 /** A title quoted (“Ruins of the Future”, 《未来的废墟》). */
-const QUOTED_TITLE = /“[^”]+”|《[^》]+》|"[^"]+"/;
+const QUOTED_TITLE = new RegExp(TITLE.source);
 /** Someone's opinion reported: called, praised, wrote, ranked…, or a quotation. */
 const OPINION = /\b(calls?|called|praised?|describe[sd]?|wrote|writes|said|says|hailed|ranked|compared|admired|considers?|considered|regarded|acclaimed|celebrated)\b|“|称|评价|认为|写道|誉为|称赞|赞扬|评论|说过/;
 

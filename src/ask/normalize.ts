@@ -65,7 +65,7 @@ const EN_STOP = new Set(
  * synonym map reads ("jist" → about). Spelling correction leaves such words alone.
  */
 export function isKnownWord(word: string): boolean {
-  return EN_STOP.has(word) || SYNONYMS[word] !== undefined;
+  return EN_STOP.has(word) || SYNONYMS.has(word);
 }
 
 /** Words that carry intent but no subject: kept as tokens, but never count as evidence of the topic. */
@@ -95,9 +95,9 @@ const ZH_STOP_CHARS = new Set([..."的了吗呢吧啊呀嘛是这那个么啦呗
 const ZH_STOP_CODES = new Set([...ZH_STOP_CHARS].map((c) => c.charCodeAt(0)));
 
 /** Single-word synonyms onto canonical tokens (looked up before and after stemming). */
-const SYNONYMS: Record<string, string> = {};
+const SYNONYMS = new Map<string, string>();
 function syn(canon: string, words: string): void {
-  for (const w of words.split(" ")) SYNONYMS[w] = canon;
+  for (const w of words.split(" ")) SYNONYMS.set(w, canon);
 }
 syn("kid", "kids kid teenagers teenager teens teen children child youths youngsters adolescents");
 syn("show", "shown show showed showing screened screen screening screenings released release releas releasing play played");
@@ -257,7 +257,7 @@ export function stem(word: string): string {
 const CANONICAL = new Set<string>();
 for (const canon of LATIN_PHRASES.values()) CANONICAL.add(canon);
 for (const list of CJK_PHRASES.values()) for (const canon of list) CANONICAL.add(canon);
-for (const canon of Object.values(SYNONYMS)) CANONICAL.add(canon);
+for (const canon of SYNONYMS.values()) CANONICAL.add(canon);
 
 /** The stems of the weak words, so "describes" is as weak as "describe". */
 const WEAK_STEMS = new Set([...WEAK].filter((w) => /^[a-z]+$/.test(w)).map(stem));
@@ -275,12 +275,17 @@ export function isWeak(token: string): boolean {
 /** The three parts' canonical tokens: naming one says which part a question is about. */
 export const PART_TOKENS: ReadonlySet<string> = new Set(["rust", "remnants", "rails"]);
 
+/** The token the analysis makes of one Latin word (undefined for a stop word): "cameras" → "camera", "long" → "runtime". */
+export function tokenOf(word: string): string | undefined {
+  return EN_STOP.has(word) ? undefined : canonical(word);
+}
+
 function canonical(word: string): string {
-  if (CANONICAL.has(word)) return SYNONYMS[word] ?? word;
-  const direct = SYNONYMS[word];
+  if (CANONICAL.has(word)) return SYNONYMS.get(word) ?? word;
+  const direct = SYNONYMS.get(word);
   if (direct) return direct;
   const stemmed = stem(word);
-  return SYNONYMS[stemmed] ?? stemmed;
+  return SYNONYMS.get(stemmed) ?? stemmed;
 }
 
 /** One piece of evidence in a question: a content word and the tokens it produced. */
@@ -344,14 +349,16 @@ function wordFacts(memo: WordMemo, word: string): WordFacts {
   return facts;
 }
 
-const GLUED_UNIT = /(\d)(hrs?|hours?|h|mins?|minutes?)\b/g;
+const GLUED_UNIT = /(\d)(hrs?|hours?|h|mins?|minutes?)(?=\d|\b)/g;
+/** "5h" is five hours; the other units are words the synonym map reads. */
+const unglue = (_: string, digits: string, unit: string): string => `${digits} ${unit === "h" ? "hour" : unit} `;
 const DIGIT = /\d/;
 
 /** Analyses a text into tokens and content units. Deterministic; the same function serves index and query. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  // A number glued to its unit ("5hr", "240min", "9hrs") is read as the number and the unit.
+  // A number glued to its unit ("5hr", "240min", "9h30") is read as the number and the unit.
   const plain = fold(text);
-  const lowered = DIGIT.test(plain) ? plain.replace(GLUED_UNIT, "$1 $2") : plain;
+  const lowered = DIGIT.test(plain) ? plain.replace(GLUED_UNIT, unglue) : plain;
   const base = (lowered.includes("'") ? lowered.replace(/'s\b/g, "").replace(/'/g, "") : lowered).replace(/\s+/g, " ");
   const tokens: string[] = [];
   const seen = new Set<string>();

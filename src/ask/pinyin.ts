@@ -131,9 +131,10 @@ const LONG_WORD = 12;
 
 /**
  * For a question typed in toneless pinyin, the Chinese index words its words spell (longest runs of typed
- * words first; a single typed word counts only when it spells a whole word of two characters or more, as
- * "xiagang" does), and the words that are not pinyin (kept as typed). Undefined when the question does not
- * read as pinyin. Pinyin words that spell nothing ("de", "you") are dropped, unless `isIndexWord` knows them.
+ * words first: "xiagang", or "xia gang", is 下岗), and the words that are not pinyin (kept as typed). A lone
+ * syllable that spells no word is read as the common character that reads so ("pian" → 片; see
+ * ReadingTable.common); one that has none ("de") is dropped, unless `isIndexWord` knows it as English
+ * ("camera"). Undefined when the question does not read as pinyin.
  */
 export function chineseFromPinyin(
   folded: string,

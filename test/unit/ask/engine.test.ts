@@ -15,6 +15,7 @@ import {
   type AskResult,
 } from "../../../src/ask/index.js";
 import { formsAsked } from "../../../src/ask/intent.js";
+import { isKnownWord } from "../../../src/ask/normalize.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 import { projectRoot } from "../../../src/paths.js";
 
@@ -47,6 +48,14 @@ describe("normalize", () => {
   it("reads a number glued to its unit as the number and the unit", () => {
     expect(analyze("a 5hr version").tokens).toEqual(["5", "hour", "version"]);
     expect(analyze("240min").tokens).toEqual(analyze("240 minutes").tokens);
+    expect(analyze("is rust 4h").tokens).toContain("hour");
+    expect(analyze("9h30").tokens).toEqual(["9", "hour", "30"]);
+  });
+  it("knows its synonym words, and nothing from an object's prototype", () => {
+    expect(isKnownWord("jist")).toBe(true);
+    expect(isKnownWord("pls")).toBe(true);
+    expect(isKnownWord("constructor")).toBe(false);
+    expect(analyze("the constructor scene").tokens[0]).toBe("constructor");
   });
   it("drops contractions and chat shorthand, which say nothing of the subject", () => {
     expect(analyze("ok so i'm starting it tonight, r u in? idk tbh").units.map((u) => u.text)).toEqual(["starting"]);

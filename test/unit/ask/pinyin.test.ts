@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, buildAskIndex, correctSpelling, loadAskTopics, readingTable } from "../../../src/ask/index.js";
+import { answer, buildAskIndex, correctSpelling, judge, loadAskTopics, readingTable } from "../../../src/ask/index.js";
 import { buildReadingTable, chineseFromPinyin, correctHomophones, readingOf } from "../../../src/ask/pinyin.js";
 import type { PartId } from "../../../src/knowledge/schema.js";
 
@@ -81,6 +81,8 @@ describe("the engine with pinyin and typos", () => {
   });
   it("answers a question typed in pinyin, in Chinese", () => {
     expect(topicOf("wang bing na nian chu sheng de")).toEqual(["wb-born", "zh-CN"]);
+    // "camera" spells syllables (ca-me-ra) but is an English word the index knows: it is kept.
+    expect(judge(index, "wang bing de camera shi shenme xinghao").ranked.slice(0, 3).map((r) => r.topic.id)).toContain("camera");
     // Read as 铁西区哪里拍的: the cue "哪里拍" spans two words, and the title is read in simplified characters.
     expect(topicOf("tie xi qu zai na li pai de")).toEqual(["where-filmed", "zh-CN"]);
   });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AskDataError, loadAskTopics } from "../../../src/ask/index.js";
+import { answer, AskDataError, buildAskIndex, defaultAskIndex, loadAskTopics, warmAskIndex } from "../../../src/ask/index.js";
 import { projectRoot } from "../../../src/paths.js";
 
 const factsPath = join(projectRoot, "..", "shared", "film", "FACTS.md");
@@ -47,11 +47,11 @@ describe("ask topics", () => {
 });
 
 describe("the bot's warm-up of the ask index", () => {
-  it("builds the process-wide index and leaves its answers as a fresh index gives them", async () => {
-    const { answer, buildAskIndex, defaultAskIndex, warmAskIndex } = await import("../../../src/ask/index.js");
-    await warmAskIndex();
+  it("asks one phrasing per topic and language, and leaves the answers as a fresh index gives them", async () => {
+    const topics = loadAskTopics();
+    expect(await warmAskIndex()).toBe(topics.length * 2);
     const warmed = defaultAskIndex();
-    const fresh = buildAskIndex(loadAskTopics());
+    const fresh = buildAskIndex(topics);
     const options = { spoilers: true, watched: new Set<never>() };
     const summary = (r: ReturnType<typeof answer>): string =>
       r.kind === "answer" ? `${r.topic.id} ${r.confidence.toFixed(6)}` : r.kind === "unsure" ? `unsure ${r.suggestions.map((t) => t.id).join()}` : r.kind;
