@@ -3,7 +3,7 @@
  * so broken data stops it before it connects); the index, its pinyin reading table and its question pool
  * are built once, at first use or when the bot warms them just after it is ready, never per interaction.
  */
-import { answer, buildAskIndex, questionPool, readingTable, suggest, type AskIndex } from "./engine.js";
+import { answer, buildAskIndex, cacheTerms, questionPool, readingTable, suggest, type AskIndex } from "./engine.js";
 import { loadAskTopics } from "./load.js";
 import type { AskTopic } from "./schema.js";
 
@@ -28,7 +28,8 @@ export function defaultAskIndex(): AskIndex {
  * Builds the index and then runs one phrasing of each topic in each language through the answer and
  * autocomplete paths, yielding to the event loop between topics: a fresh process compiles that code on its
  * first questions, which would otherwise make the first members' questions tens of times slower than the
- * rest (bench:ask measures both). Answers are unchanged by it. Returns how many phrasings it asked.
+ * rest (bench:ask measures both). Then it works out the results of every index term (see cacheTerms).
+ * Answers are unchanged by it. Returns how many phrasings it asked.
  */
 export async function warmAskIndex(): Promise<number> {
   const index = defaultAskIndex();
@@ -44,5 +45,14 @@ export async function warmAskIndex(): Promise<number> {
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
+  // Then every term of the index, a batch at a time: a question's terms are then all worked out already.
+  const terms = [...index.df.keys()];
+  for (let at = 0; at < terms.length; at += TERM_BATCH) {
+    cacheTerms(index, terms.slice(at, at + TERM_BATCH));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return asked;
 }
+
+/** Terms worked out between two yields to the event loop (a few milliseconds). */
+const TERM_BATCH = 200;

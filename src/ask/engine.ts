@@ -522,19 +522,22 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   // Only tokens the index holds are searched (and the word being typed, matched as a prefix): the others
   // would find nothing, and each searched term costs MiniSearch a pass and its garbage.
   const searched = query.filter((t, i) => index.df.has(t) || (prefixLast && i === lastAt));
-  const prefix = (_term: string, i: number): boolean => prefixLast && i === searched.length - 1 && searched[i] === last;
-  // MiniSearch passes the stored form of each term (see indexTerm); the query's own tokens are read by position.
-  const boostTerm = (_term: string, i: number): number => termFactor(searched[i] ?? "");
-  const original = new Map(searched.map((t) => [indexTerm(t), t]));
-  const found = index.topicSearch.search(searched.join(" "), {
-    boost: { questions: BOOST_QUESTIONS, keywords: BOOST_KEYWORDS, answer: BOOST_ANSWER },
-    boostTerm,
-    prefix,
-    fuzzy: false,
-    weights: { fuzzy: 0, prefix: PREFIX_WEIGHT },
-    combineWith: "OR",
+  // MiniSearch scores each term (see termHits); as its own "OR" query does, a topic's score is the sum over the
+  // terms it matched, in the question's order, times how many it matched.
+  const summed = new Map<number, { score: number; queryTerms: string[] }>();
+  searched.forEach((t, i) => {
+    for (const [ti, score] of termHits(index, t, prefixLast && i === searched.length - 1 && t === last)) {
+      const seen = summed.get(ti);
+      if (seen === undefined) summed.set(ti, { score, queryTerms: [t] });
+      else {
+        seen.score = seen.score + score;
+        seen.queryTerms.push(t);
+      }
+    }
   });
-  if (found.length === 0) return [];
+  if (summed.size === 0) return [];
+  const found = Array.from(summed, ([ti, r]) => ({ ti, score: r.score * r.queryTerms.length, queryTerms: r.queryTerms }));
+  found.sort((a, b) => b.score - a.score);
 
   // Re-ranking: the closest curated phrasing of each candidate topic (cosine between the question and the
   // phrasing over idf weights) lifts its score by up to (1 + 1)², and intent cues by INTENT_BOOST /
@@ -571,7 +574,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   const hits: Hit[] = [];
   for (const r of found) {
     if (r.score < floor) break;
-    const ti = Number(r.id);
+    const ti = r.ti;
     const closest = closestOf[ti] ?? 0;
     const near = 1 + Math.min(1, closest);
     let s = r.score * near * near;
@@ -591,9 +594,59 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
       if (tags.some((tag) => intents.has(tag))) s *= INTENT_BOOST;
       else if (tags.some((tag) => [...intents].some((q) => CONFLICTS.get(q)?.includes(tag) === true))) s *= INTENT_PENALTY;
     }
-    hits.push({ id, score: s, queryTerms: r.queryTerms.map((t) => original.get(t) ?? t) });
+    hits.push({ id, score: s, queryTerms: r.queryTerms });
   }
   hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  return hits;
+}
+
+/**
+ * Each index's term results, kept (bounded; cleared when full): questions share many terms, and a message's
+ * sentences share all theirs with the whole message. The index has a few thousand terms; all kept take about
+ * 2 MB.
+ */
+const termResults = new WeakMap<AskIndex, Map<string, readonly (readonly [number, number])[]>>();
+const TERM_CACHE_MAX = 8192;
+
+/**
+ * Works out the results of these terms ahead, as a question holding them would (the bot does it for every
+ * index term once it is connected, so that questions find them ready).
+ */
+export function cacheTerms(index: AskIndex, terms: Iterable<string>): void {
+  for (const term of terms) termHits(index, term, false);
+}
+
+/** Empties an index's query caches (term results, spelling corrections): for benchmarks of a first question. */
+export function forgetQueryCaches(index: AskIndex): void {
+  termResults.get(index)?.clear();
+  index.spell.cache.clear();
+}
+
+/**
+ * One term's results from MiniSearch: each topic (by its place in the index) and its score (BM25 over the
+ * phrasings, keywords and answer fields, with the term's weight; a prefix match for the word being typed).
+ */
+function termHits(index: AskIndex, term: string, prefix: boolean): readonly (readonly [number, number])[] {
+  let cache = termResults.get(index);
+  if (cache === undefined) {
+    cache = new Map<string, readonly (readonly [number, number])[]>();
+    termResults.set(index, cache);
+  }
+  const key = prefix ? `${term}*` : term;
+  let hits = cache.get(key);
+  if (hits === undefined) {
+    hits = index.topicSearch
+      .search(term, {
+        boost: { questions: BOOST_QUESTIONS, keywords: BOOST_KEYWORDS, answer: BOOST_ANSWER },
+        boostTerm: () => termFactor(term),
+        prefix,
+        fuzzy: false,
+        weights: { fuzzy: 0, prefix: PREFIX_WEIGHT },
+      })
+      .map((r) => [Number(r.id), r.score] as const);
+    if (cache.size >= TERM_CACHE_MAX) cache.clear();
+    cache.set(key, hits);
+  }
   return hits;
 }
 

@@ -4,6 +4,8 @@ export { loadAskTopics, defaultAskDir, AskDataError } from "./load.js";
 export { analyze, fold, hasCjk, stem, isWeak, type Analysis, type Unit } from "./normalize.js";
 export {
   buildAskIndex,
+  forgetQueryCaches,
+  cacheTerms,
   searchTopics,
   indexTerm,
   correctSpelling,

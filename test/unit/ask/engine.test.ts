@@ -5,7 +5,9 @@ import {
   analyze,
   answer,
   buildAskIndex,
+  cacheTerms,
   evalSet,
+  forgetQueryCaches,
   evaluate,
   indexTerm,
   isSpoiler,
@@ -68,6 +70,21 @@ describe("search index", () => {
     expect(indexTerm("铁西")).toBe("~94c1897f");
     expect(indexTerm("rust")).toBe("rust");
     expect(indexTerm("tiexiqu")).toBe("tiexiqu");
+  });
+  it("scores a question the same from MiniSearch's term results whether they are worked out now or kept", () => {
+    const topics = loadAskTopics();
+    const cold = buildAskIndex(topics);
+    const warm = buildAskIndex(topics);
+    cacheTerms(warm, warm.df.keys());
+    for (const q of ["how long is remnants", "这部片子在中国上映过吗", "who chaired the yamagata jury", "what did jia zhangke", "criter"]) {
+      const tokens = analyze(q).tokens;
+      forgetQueryCaches(cold);
+      const fresh = searchTopics(cold, tokens);
+      expect(fresh.length, q).toBeGreaterThan(0);
+      expect(searchTopics(warm, tokens), q).toEqual(fresh);
+      // Asked again, from the kept results.
+      expect(searchTopics(cold, tokens), q).toEqual(fresh);
+    }
   });
   it("finds Chinese tokens and reports the matched terms as the question has them", () => {
     const hits = searchTopics(index, analyze("铁西区片长多少").tokens);
