@@ -46,6 +46,7 @@ const SETS: [string, string][] = process.env.ASK_EVAL
       ["dev (written blind in session 3, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev.json")],
       ["dev 2 (written blind in session 4, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev2.json")],
       ["dev 3 (written blind in session 5, then tuned on: its misses were read)", join(fixtures, "ask-eval-dev3.json")],
+      ["dev 4 (written blind in session 5, first measured late in it, then tuned on)", join(fixtures, "ask-eval-dev4.json")],
     ];
 
 const buildTimes: number[] = [];

@@ -56,7 +56,7 @@ const fixtures = join(projectRoot, "test", "fixtures");
 const EVAL_FILES = readdirSync(fixtures).filter((f) => /^ask-eval.*\.json$/.test(f));
 
 describe("eval set honesty", () => {
-  it("finds the ten eval sets", () => {
+  it("finds the eleven eval sets", () => {
     expect(EVAL_FILES.sort()).toEqual([
       "ask-eval-blind.json",
       "ask-eval-blind2.json",
@@ -66,6 +66,7 @@ describe("eval set honesty", () => {
       "ask-eval-dev.json",
       "ask-eval-dev2.json",
       "ask-eval-dev3.json",
+      "ask-eval-dev4.json",
       "ask-eval-fresh.json",
       "ask-eval.json",
     ]);
