@@ -911,14 +911,19 @@ function formsGiven(topic: AskTopic): ReadonlySet<Form> {
   return given;
 }
 
-const FOCUS_EN = /\b(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
+/**
+ * "Which" or "what" that asks: at the start of a clause, or after a preposition or a conjunction ("in which
+ * section", "so what"); not a relative pronoun ("four years, which seems a lot", "years which seems a lot").
+ */
+const FOCUS_EN =
+  /(?:^|[.?!;:]\s*|\b(?:and|so|but|ok|okay|then|in|at|on|for|of|to|from|by|with|about|know|tell me|wonder|wondering)\s+)(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
 const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:个|首|部|种|家|位|次)?|几(?:个|首|部|种|家|位|次))([\u3400-\u9fff]+)/u;
 /** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
 const NOT_FOCUS = new Set(
   (
     "city country place year date day time kind type sort version part thing way reason longer more less bigger " +
     "position rank ranking spot problem problems issue issues " +
-    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 名次 排名 人 钱 年 岁 天 次 样 么 的"
+    "smaller older younger later earlier 城市 国家 地方 时候 年份 时间 版本 部分 东西 原因 意思 样子 关于 方面 名次 排名 不一样 不同 区别 差别 关系 联系 人 钱 年 岁 天 次 样 么 的"
   ).split(" "),
 );
 
@@ -935,7 +940,8 @@ const OTHER = new Set(["else", "other", "another"]);
 function focusOf(index: AskIndex, folded: string): string | undefined {
   const en = FOCUS_EN.exec(folded);
   if (en) {
-    const words = (en[1] ?? "").trim().split(/\s+/);
+    // "wang bing's childhood": the name, without its possessive.
+    const words = (en[1] ?? "").trim().split(/\s+/).map((w) => w.replace(/'s$/, ""));
     for (let i = 0; i < words.length; i++) {
       const word = words[i] ?? "";
       // A name or phrase of several words is one focus ("what happens to old du": "laodu", not "old").
@@ -995,8 +1001,10 @@ const QUESTION_MARK = /[?\uFF1F]\s*$/;
 function judgeMessage(index: AskIndex, text: string): Judgement {
   const whole = judge(index, text);
   if (whole.offTopic) return whole;
-  const sentences = (text.match(SENTENCE) ?? []).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
-  if (sentences.length < 2) return whole;
+  const split = (text.match(SENTENCE) ?? []).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
+  if (split.length < 2) return whole;
+  // A follow-up with one word of its own or none ("which section was that") is read with the sentence before it.
+  const sentences = split.map((x, i) => (i > 0 && analyze(x).units.length <= 1 ? `${split[i - 1] ?? ""} ${x}` : x));
   const inWords = sentences.filter((x) => ASKS.test(fold(x)));
   const marked = inWords.length > 0 ? inWords : sentences.filter((x) => QUESTION_MARK.test(x));
   let best = whole;

@@ -120,7 +120,7 @@ syn("photo", "photo photos photograph photographs photography photographer");
 syn("china", "china chinese mainland prc");
 syn("yamagata", "yamagata yidff");
 syn("cost", "cost costs costed expensive");
-syn("about", "about plot story synopsis summary gist jist premise");
+syn("about", "about plot story synopsis summary gist jist premise recap summarise summarize rundown tldr");
 syn("rare", "rare rarely seldom");
 syn("factory", "factory factories plant plants works mill");
 syn("produce", "produced producer producers produce producing");
@@ -164,6 +164,7 @@ alias("film", "电影", "片子", "影片", "纪录片");
 alias("award", "奖", "获奖");
 alias("laodu", "old du", "lao du", "老杜");
 alias("aiweiwei", "艾未未", "ai wei wei");
+alias("about", "sum up", "sum it up");
 alias("rare", "hardly ever", "nobody ever", "almost never", "basically never", "hardly anyone", "hardly anywhere");
 // The stem of "admire": a filmmaker someone looks up to is one they admire.
 alias("admir", "look up to", "looks up to", "looked up to");

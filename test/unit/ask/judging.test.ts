@@ -42,9 +42,25 @@ describe("messages of several sentences", () => {
     expect(first("the cable factory bosses, do they ever apologise to anyone")).toBe("rust-cable-factory");
     expect(first("smelting workers bathing scene, anyone remember where exactly")).toBe("rust-smelter");
   });
+  it("reads 'which' and 'who' that ask, not relative pronouns, nor 谁能 (can anyone)", () => {
+    expect(outcome("how long did the shoot take? one bio says four years which seems like a lot")).toEqual(["shooting-period", "en"]);
+    expect(formsAsked("can someone sum up remnants for people who missed it").has("person")).toBe(false);
+    expect(formsAsked("谁能讲讲工厂讲了啥").has("person")).toBe(false);
+    expect(formsAsked("who edited it").has("person")).toBe(true);
+    expect(formsAsked("剪辑是谁").has("person")).toBe(true);
+    // A possessive name is the name: "wang bing's childhood" asks about Wang Bing.
+    expect(outcome("what was wang bing's childhood like? i read his dad died when he was young")).toEqual(["wb-youth", "en"]);
+  });
+  it("takes 现在的 (the present one) and 有什么不一样 (how it differs) for no form or focus", () => {
+    expect(formsAsked("跟现在的完整版有什么不一样").has("now")).toBe(false);
+    expect(outcome("五小时的那个早期版本跟现在的完整版有什么不一样？")).toEqual(["five-hour-cut", "zh-CN"]);
+  });
   it("takes a short clause before the question for its subject, not a remark", () => {
     expect(outcome("乔布斯，他看过铁西区吗")).toEqual(["unsure"]);
     expect(outcome("satantango, how long is it")).toEqual(["out-of-scope"]);
+  });
+  it("reads a follow-up with hardly a word of its own together with the sentence before it", () => {
+    expect(outcome("three sisters won at venice right? which section")).toEqual(["three-sisters", "en"]);
   });
   it("does not split at a dot inside a word or number", () => {
     expect(outcome("mrs. fang won what?")[0]).toBe("mrs-fang");
