@@ -917,7 +917,8 @@ function formsGiven(topic: AskTopic): ReadonlySet<Form> {
  */
 const FOCUS_EN =
   /(?:^|[.?!;:]\s*|\b(?:and|so|but|ok|okay|then|in|at|on|for|of|to|from|by|with|about|know|tell me|wonder|wondering)\s+)(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
-const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部|种|家|位)|多少(?:个|首|部|种|家|位|次)?|几(?:个|首|部|种|家|位|次))([\u3400-\u9fff]+)/u;
+/** 什么 / 哪个 / 多少 / 几个 and the thing asked about; not 第几 (which in order), and 几部分 counts 部分. */
+const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部(?!分)|种|家|位)|多少(?:个|首|部(?!分)|种|家|位|次)?|(?<!第)几(?:个|首|部(?!分)|种|家|位|次))([\u3400-\u9fff]+)/u;
 /** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
 const NOT_FOCUS = new Set(
   (

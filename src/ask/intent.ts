@@ -43,7 +43,7 @@ const CUES: Record<Intent, RegExp[]> = {
   when: [/\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b|\bhow old\b.*\bfilm\b|\bdate\b/, /什么时候|哪年|哪一年|几几年|年份|何时|哪个年代/],
   award: [/\bawards?\b|\bprizes?\b|\bwon\b|\bwin\b|\bwins\b|\bwinning\b|\bgrand prix\b|\btrophy\b/, /奖|获奖|得奖|拿奖/],
   meaning: [/\bmean(s|ing)?\b|\btranslat|\bstand for\b|\bliteral(ly)?\b|\bin english\b/, /意思|含义|意义是|翻译|字面|指什么|指的是/],
-  count: [/\bhow many\b|\bhow much\b|\bnumber of\b/, /多少|几个|几家|几部|几位|几人/],
+  count: [/\bhow many\b|\bhow much\b|\bnumber of\b/, /多少|(?<!第)(?:几个|几家|几部|几位|几人)/],
   about: [ABOUT],
 };
 
@@ -78,7 +78,8 @@ export const CONFLICTS: ReadonlyMap<Intent, readonly Intent[]> = new Map<Intent,
 export type Form = "count" | "when" | "duration" | "person" | "now" | "money" | "opinion" | "about" | "title";
 
 const FORM_CUES: Record<Form, RegExp> = {
-  count: /\bhow (many|much)\b|\bnumber of\b|多少|几个|几家|几位|几部|几人|几次/,
+  // Not 第几 ("which one in order": 第几部分).
+  count: /\bhow (many|much)\b|\bnumber of\b|多少|(?<!第)(?:几个|几家|几位|几部|几人|几次)/,
   when: /^\s*when\b|\bwhen (did|was|is|were|does|will|do)\b|\b(what|which) year\b|\bwhat date\b|什么时候|哪年|哪一年|几几年|何时/,
   duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
   person: WHO,

@@ -53,6 +53,10 @@ describe("messages of several sentences", () => {
   });
   it("takes 现在的 (the present one) and 有什么不一样 (how it differs) for no form or focus", () => {
     expect(formsAsked("跟现在的完整版有什么不一样").has("now")).toBe(false);
+    // 第几 asks which one in order, not how many.
+    expect(formsAsked("2003年柏林论坛放的是第几部分").has("count")).toBe(false);
+    expect(formsAsked("一共分几部分").has("count")).toBe(true);
+    expect(judge(index, "2003年柏林论坛放的是第几部分").focus).toEqual([]);
     expect(outcome("五小时的那个早期版本跟现在的完整版有什么不一样？")).toEqual(["five-hour-cut", "zh-CN"]);
   });
   it("takes a short clause before the question for its subject, not a remark", () => {
