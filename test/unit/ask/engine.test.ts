@@ -45,6 +45,7 @@ describe("normalize", () => {
     expect(analyze("why does nobody ever screen it").tokens).toContain(analyze("rarely").tokens[0]);
     expect(analyze("the jist of it").tokens).toContain("about");
     expect(analyze("can someone sum up remnants").tokens).toContain("about");
+    expect(analyze("an actual place").tokens).toEqual(analyze("a real place").tokens);
     // "film" before "all this" is the verb: to shoot.
     expect(analyze("when did wang bing film all this").tokens).toContain("shoot");
   });
