@@ -13,7 +13,7 @@ export type Intent = (typeof INTENTS)[number];
  * tagged "about", are lifted) and a form (only such a topic is stated as the answer).
  */
 const ABOUT =
-  /\bwhat(?:'?s| is| was| are| were)\b(?!(?: all)? that(?: all)? about)[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in (?:part|rust|remnants|rails|it|this|the (?:film|movie|documentary|doc|first part|second part|third part|last part))\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)(?!方言|话|语|口音)|(?:片|电影|这部)说(?:了|的是)?(?:什么|啥)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
+  /\bwhat(?:'?s| is| was| are| were)\b(?!(?: all)? that(?: all)? about)[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in (?:part|rust|remnants|rails|it|this|the (?:film|movie|documentary|doc|first part|second part|third part|last part))\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)(?!方言|话|语|口音)|(?:片|电影|这部)说(?:了|的是)?(?:什么|啥)|(?:片|电影|这部|它)[^，。？！,.?!\s]{0,4}拍(?:的是|了|的)?(?:什么|啥)(?!片|电影|作品|纪录片)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
 
 /**
  * "Who" asking for a person: not a relative pronoun ("for people who missed it"), nor 谁 asking whether anyone

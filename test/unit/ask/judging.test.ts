@@ -249,6 +249,8 @@ describe("more of everyday typing", () => {
   it("takes 'what's that about' for a question about a remark, not about a plot", () => {
     expect(formsAsked('someone called tiexi "china\'s ruhr", what\'s that about').has("about")).toBe(false);
     expect(formsAsked("whats that all about").has("about")).toBe(false);
+    expect(formsAsked("这片到底拍的啥").has("about")).toBe(true);
+    expect(formsAsked("王兵还拍过什么片").has("about")).toBe(false);
     expect(formsAsked("what is all that about").has("about")).toBe(false);
     expect(formsAsked("what's it about").has("about")).toBe(true);
     expect(outcome('someone in chat called tiexi "the ruhr of china", what\'s that about')).toEqual(["chinas-ruhr", "en"]);
