@@ -207,20 +207,30 @@ describe("eval set", () => {
   it.each([
     ["ask-eval-fresh.json", 0.85, 0.06],
     ["ask-eval-blind.json", BLIND_FLOOR, BLIND_WRONG],
-    ["ask-eval-blind2.json", 0.79, 0.07],
+    ["ask-eval-blind2.json", 0.8, 0.06],
     // Written blind in session 3 and first measured at its end: 79.3% / 4.3%, then 80.0% / 3.6% (as the
     // session-start engine) once two rules the blind sets did not bear out were reverted; 85.0% / 3.6% at the
     // end of session 4 (much of the gain: a detail the best topic lacks is said to be not known).
-    ["ask-eval-blind3.json", 0.82, 0.05],
+    // 87.9% / 2.9% at the end of session 5.
+    ["ask-eval-blind3.json", 0.85, 0.05],
     // Written blind in session 4 (with everyday paraphrase asked for) and first measured near its start:
-    // 70.0% / 7.3% (the engine as session 4 began: 64.7% / 7.3%); at the session's end 70.7% / 7.3%.
-    ["ask-eval-blind4.json", 0.68, 0.09],
+    // 70.0% / 7.3% (the engine as session 4 began: 64.7% / 7.3%); at the session's end 70.7% / 7.3%; at the end
+    // of session 5 74.7% / 6.7%.
+    ["ask-eval-blind4.json", 0.72, 0.08],
+    // Written blind in session 5 and measured twice, totals only: at its start 75.3% / 6.7%; at its end 74.0% /
+    // 7.3% (the session-start engine on the session-end data: 75.3% / 6.0%).
+    ["ask-eval-blind5.json", 0.71, 0.09],
     // The development set of session 3 (written blind, then tuned on): 71.4% / 5.2%; 83.3% / 3.3% at the end
-    // of session 4.
-    ["ask-eval-dev.json", 0.8, 0.06],
+    // of session 4; 88.1% / 1.9% at the end of session 5.
+    ["ask-eval-dev.json", 0.85, 0.04],
     // The development set of session 4 (written blind, then tuned on): 71.5% / 11.0% at first, 76.0% / 7.0%
-    // at the session's end.
-    ["ask-eval-dev2.json", 0.72, 0.09],
+    // at the session's end; 79.0% / 6.5% at the end of session 5.
+    ["ask-eval-dev2.json", 0.76, 0.08],
+    // The development sets of session 5 (written blind, then tuned on): dev 3 first measured at 83.5% / 6.5%,
+    // 89.0% / 4.5% at the session's end; dev 4, written late in it, first measured at 79.5% / 6.0% (the
+    // session-start engine: 77.0% / 6.0%), 82.0% / 5.0% at the end.
+    ["ask-eval-dev3.json", 0.86, 0.06],
+    ["ask-eval-dev4.json", 0.79, 0.07],
   ] as const)("%s stays at or above its measured floor", (file, accuracy, wrong) => {
     const r = evaluate(index, load(file));
     expect(r.overall.rate).toBeGreaterThanOrEqual(accuracy);
