@@ -9,6 +9,11 @@ const outcome = (q: string): string[] => {
   const r = answer(index, q, all);
   return r.kind === "answer" ? [r.topic.id, r.locale] : [r.kind];
 };
+/** The kind of a question's result, and the first topic offered when it is unsure. */
+const offered = (q: string): string[] => {
+  const r = answer(index, q, all);
+  return r.kind === "unsure" ? [r.kind, r.suggestions[0]?.id ?? ""] : [r.kind];
+};
 /** The first closest topic of a question judged to ask a detail no topic gives ("not known"), else its kind. */
 const closestOf = (q: string): string | undefined => {
   const r = answer(index, q, all);
@@ -34,13 +39,9 @@ describe("messages of several sentences", () => {
   });
   it("never judges a question naming the film's world off-topic for its unknown words", () => {
     // Each anchor is the token the analysis makes: "remnants", "cabl", "smelt" (a plain word list missed them).
-    const first = (q: string): string | undefined => {
-      const r = answer(index, q, all);
-      return r.kind === "unsure" ? r.suggestions[0]?.id : r.kind;
-    };
-    expect(first("do i have to watch them in order or can i jump straight to remnants")).toBe("watch-order");
-    expect(first("the cable factory bosses, do they ever apologise to anyone")).toBe("rust-cable-factory");
-    expect(first("smelting workers bathing scene, anyone remember where exactly")).toBe("rust-smelter");
+    expect(offered("do i have to watch them in order or can i jump straight to remnants")).toEqual(["unsure", "watch-order"]);
+    expect(offered("the cable factory bosses, do they ever apologise to anyone")).toEqual(["unsure", "rust-cable-factory"]);
+    expect(offered("smelting workers bathing scene, anyone remember where exactly")).toEqual(["unsure", "rust-smelter"]);
   });
   it("reads 'which' and 'who' that ask, not relative pronouns, nor 谁能 (can anyone)", () => {
     expect(outcome("how long did the shoot take? one bio says four years which seems like a lot")).toEqual(["shooting-period", "en"]);
@@ -246,7 +247,7 @@ describe("more of everyday typing", () => {
     expect(outcome("what nickname did tiexi have")[0]).toBe("chinas-ruhr");
     expect(outcome("铁西的昵称是什么")).not.toEqual(["out-of-scope"]);
   });
-  it("takes 'what's that about' for a question about a remark, not about a plot", () => {
+  it("reads a plot question, and not 'what's that about' (a remark) nor 'what films did he make'", () => {
     expect(formsAsked('someone called tiexi "china\'s ruhr", what\'s that about').has("about")).toBe(false);
     expect(formsAsked("whats that all about").has("about")).toBe(false);
     expect(formsAsked("这片到底拍的啥").has("about")).toBe(true);
@@ -256,10 +257,6 @@ describe("more of everyday typing", () => {
     expect(outcome('someone in chat called tiexi "the ruhr of china", what\'s that about')).toEqual(["chinas-ruhr", "en"]);
   });
   it("takes a rank for the kind of answer, not a thing the topic must name", () => {
-    const offered = (q: string): string[] => {
-      const r = answer(index, q, all);
-      return r.kind === "unsure" ? [r.kind, r.suggestions[0]?.id ?? ""] : [r.kind];
-    };
     expect(offered("what position did it get in the sight and sound documentary poll")).toEqual(["unsure", "sight-sound-docs"]);
     // Nor "problems": the smelter's topic tells them without the word.
     expect(offered("what problems are the smelter workers dealing with")).toEqual(["unsure", "rust-smelter"]);
