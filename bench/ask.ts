@@ -178,6 +178,7 @@ for (const q of new Set(everything)) {
 cacheTerms(fresh, fresh.df.keys());
 const firstTime: number[] = [];
 for (const q of new Set(everything)) {
+  // Only the spelling cache is emptied: prefix results of earlier questions may stay (slightly optimistic).
   fresh.spell.cache.clear();
   const t0 = performance.now();
   answer(fresh, q, options);
@@ -243,6 +244,6 @@ console.log(
     `first question ${med(cold.plain.first)} ms, the next four ${med(cold.plain.next)} ms`,
 );
 console.log(
-  `  after the bot's warm-up (over ${med(cold.warm.ready)} ms from start, yielding to the event loop after each topic): ` +
+  `  after the bot's warm-up (over ${med(cold.warm.ready)} ms from start, yielding to the event loop after each topic and each batch of terms): ` +
     `first question ${med(cold.warm.first)} ms, the next four ${med(cold.warm.next)} ms`,
 );

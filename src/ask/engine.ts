@@ -531,7 +531,7 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
       if (seen === undefined) summed.set(ti, { score, queryTerms: [t] });
       else {
         seen.score = seen.score + score;
-        seen.queryTerms.push(t);
+        if (!seen.queryTerms.includes(t)) seen.queryTerms.push(t);
       }
     }
   });
@@ -600,13 +600,15 @@ export function searchTopics(index: AskIndex, tokens: readonly string[], intents
   return hits;
 }
 
+type TermResults = Map<string, readonly (readonly [number, number])[]>;
 /**
- * Each index's term results, kept (bounded; cleared when full): questions share many terms, and a message's
- * sentences share all theirs with the whole message. The index has a few thousand terms; all kept take about
- * 2 MB.
+ * Each index's term results, kept: questions share many terms, and a message's sentences share all theirs with
+ * the whole message. Only index terms are searched exactly, so these are bounded by the index (a few thousand
+ * terms, about 2 MB, never dropped); prefix searches for a word being typed are kept apart, bounded, and
+ * cleared when full, so that typing never empties the others.
  */
-const termResults = new WeakMap<AskIndex, Map<string, readonly (readonly [number, number])[]>>();
-const TERM_CACHE_MAX = 8192;
+const termResults = new WeakMap<AskIndex, { exact: TermResults; prefix: TermResults }>();
+const PREFIX_CACHE_MAX = 2048;
 
 /**
  * Works out the results of these terms ahead, as a question holding them would (the bot does it for every
@@ -618,7 +620,7 @@ export function cacheTerms(index: AskIndex, terms: Iterable<string>): void {
 
 /** Empties an index's query caches (term results, spelling corrections): for benchmarks of a first question. */
 export function forgetQueryCaches(index: AskIndex): void {
-  termResults.get(index)?.clear();
+  termResults.delete(index);
   index.spell.cache.clear();
 }
 
@@ -627,13 +629,13 @@ export function forgetQueryCaches(index: AskIndex): void {
  * phrasings, keywords and answer fields, with the term's weight; a prefix match for the word being typed).
  */
 function termHits(index: AskIndex, term: string, prefix: boolean): readonly (readonly [number, number])[] {
-  let cache = termResults.get(index);
-  if (cache === undefined) {
-    cache = new Map<string, readonly (readonly [number, number])[]>();
-    termResults.set(index, cache);
+  let caches = termResults.get(index);
+  if (caches === undefined) {
+    caches = { exact: new Map(), prefix: new Map() };
+    termResults.set(index, caches);
   }
-  const key = prefix ? `${term}*` : term;
-  let hits = cache.get(key);
+  const cache = prefix ? caches.prefix : caches.exact;
+  let hits = cache.get(term);
   if (hits === undefined) {
     hits = index.topicSearch
       .search(term, {
@@ -644,8 +646,8 @@ function termHits(index: AskIndex, term: string, prefix: boolean): readonly (rea
         weights: { fuzzy: 0, prefix: PREFIX_WEIGHT },
       })
       .map((r) => [Number(r.id), r.score] as const);
-    if (cache.size >= TERM_CACHE_MAX) cache.clear();
-    cache.set(key, hits);
+    if (prefix && cache.size >= PREFIX_CACHE_MAX) cache.clear();
+    cache.set(term, hits);
   }
   return hits;
 }
@@ -912,12 +914,13 @@ function formsGiven(topic: AskTopic): ReadonlySet<Form> {
 }
 
 /**
- * "Which" or "what" that asks: at the start of a clause, or after a preposition or a conjunction ("in which
- * section", "so what"); not a relative pronoun ("four years, which seems a lot", "years which seems a lot").
+ * "Which" or "what" that asks: at the start of a clause, or after a preposition, a conjunction or chat filler
+ * ("in which section", "lol which festival"); not a relative pronoun ("four years which seems a lot"). "How
+ * many" and "how much" ask wherever they are.
  */
 const FOCUS_EN =
-  /(?:^|[.?!;:]\s*|\b(?:and|so|but|ok|okay|then|in|at|on|for|of|to|from|by|with|about|know|tell me|wonder|wondering)\s+)(?:which|what|whats|how many|how much)\s+((?:[a-z']+\s*){0,6})/;
-/** 什么 / 哪个 / 多少 / 几个 and the thing asked about; not 第几 (which in order), and 几部分 counts 部分. */
+  /(?:(?:^|[.?!;:,]\s*|\b(?:and|so|but|or|ok|okay|then|hey|hi|lol|btw|also|wait|like|idea|sure|in|at|on|for|of|to|from|by|with|about|know|tell me|wonder|wondering)\s+)(?:which|what|whats)|\bhow (?:many|much))\s+((?:[a-z']+\s*){0,6})/;
+/** 什么 / 哪个 / 多少 / 几个 and the thing asked about; not 第几 (which in order), and 几部分 names no focus. */
 const FOCUS_ZH = /(?:(?<!为)什么|哪(?:个|首|些|部(?!分)|种|家|位)|多少(?:个|首|部(?!分)|种|家|位|次)?|(?<!第)几(?:个|首|部(?!分)|种|家|位|次))([\u3400-\u9fff]+)/u;
 /** Words that name the kind of answer, not its subject ("which city", "how much longer", "什么时候"). */
 const NOT_FOCUS = new Set(
@@ -1004,7 +1007,8 @@ function judgeMessage(index: AskIndex, text: string): Judgement {
   if (whole.offTopic) return whole;
   const split = (text.match(SENTENCE) ?? []).map((x) => x.trim()).filter((x) => /[\p{L}\p{N}]/u.test(x));
   if (split.length < 2) return whole;
-  // A follow-up with one word of its own or none ("which section was that") is read with the sentence before it.
+  // A follow-up with one word of its own or none ("which section was that") is not judged on its own: it is
+  // joined to the sentence before it (the whole message is judged too).
   const sentences = split.map((x, i) => (i > 0 && analyze(x).units.length <= 1 ? `${split[i - 1] ?? ""} ${x}` : x));
   const inWords = sentences.filter((x) => ASKS.test(fold(x)));
   const marked = inWords.length > 0 ? inWords : sentences.filter((x) => QUESTION_MARK.test(x));

@@ -13,14 +13,14 @@ export type Intent = (typeof INTENTS)[number];
  * tagged "about", are lifted) and a form (only such a topic is stated as the answer).
  */
 const ABOUT =
-  /\bwhat(?:'?s| is| was| are| were)\b(?!(?: all)? that(?: all)? about)[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in (?:part|rust|remnants|rails|it|this|the (?:film|movie|documentary|doc|first part|second part|third part|last part))\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)(?!方言|话|语|口音)|(?:片|电影|这部)说(?:了|的是)?(?:什么|啥)|(?:片|电影|这部|它)[^，。？！,.?!\s]{0,4}拍(?:的是|了|的)?(?:什么|啥)(?!片|电影|作品|纪录片)|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
+  /\bwhat(?:'?s| is| was| are| were)\b(?!(?: all)? that(?: all)? about)[^?.!,;]{0,40}\babout\s*(?:[?.!,;]|$|(?:lol|lmao|haha|tho|though|exactly|again|anyway|pls|please)\b)|\bwhat happens in (?:part|rust|remnants|rails|it|this|the (?:film|movie|documentary|doc|first part|second part|third part|last part))\b|\bplot\b|\bstoryline\b|\bsynopsis\b|讲(?:的是|了|的)?(?:什么|啥)(?!方言|话|语|口音)|(?:片|电影|这部)说(?:了|的是)?(?:什么|啥)|(?:片|电影|这部|它)[^，。？！,.?!\s]{0,4}拍(?:的是|了|的)?(?:什么|啥)(?=\s*(?:[?？!！。,，]|啊|呀|呢|$))|(?:什么|啥)内容|内容是(?:什么|啥)|是关于(?:什么|啥)/;
 
 /**
  * "Who" asking for a person: not a relative pronoun ("for people who missed it"), nor 谁 asking whether anyone
  * can or knows ("谁能讲讲", "谁知道").
  */
 const WHO =
-  /(?<!\b(?:people|those|someone|anyone|everyone|somebody|anybody|person|guy|guys|one|ones|friends?|members?|ppl|folks?|for|and)\s)\bwho(?:s|m|se)?\b|(?<!有)谁(?!能|可以|知道|有|来)|哪位/;
+  /(?<!\b(?:people|those|someone|anyone|everyone|somebody|anybody|person|guy|guys|one|ones|friends?|members?|ppl|folks?)\s)\bwho(?:s|m|se)?\b|(?<![都还])(?<!有)谁(?!能|可以|知道|有|来)|[都还]有谁|哪位/;
 
 const CUES: Record<Intent, RegExp[]> = {
   duration: [
@@ -83,8 +83,8 @@ const FORM_CUES: Record<Form, RegExp> = {
   when: /^\s*when\b|\bwhen (did|was|is|were|does|will|do)\b|\b(what|which) year\b|\bwhat date\b|什么时候|哪年|哪一年|几几年|何时/,
   duration: /\bhow long\b|\brun ?(ning )?time\b|\bhow many (minutes|hours)\b|多长|多久|片长|时长|几个小时|多少分钟|多少小时/,
   person: WHO,
-  // 现在 "now", not the 现在 of 出现在 "appears in" or 发现在 "found in", nor 现在的 "the present (version)".
-  now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|(?<![出实表体发])现在(?!的)|目前|如今|今天|还活着/,
+  // 现在 "now", not the 现在 of 出现在 "appears in" or 发现在 "found in", nor 现在的完整版 "the present (version)".
+  now: /\b(today|nowadays|currently|these days|right now|still alive)\b|\bnow\s*\??$|(?<![出实表体发])现在(?!的(?:完整版|版本|版|剪辑))|目前|如今|今天|还活着/,
   money:
     /\bhow much\b.*\b(money|cost|costs|pay|paid|price|fee|fees|compensation|salary|wage|wages|allowance|subsidy|yuan|rmb|dollars?|euros?|earn|earned|spend|spent|charge|charged)\b|\bhow much (does|did|do|was|is) (it|they|he|she)( \w+)? (cost|pay|get|earn|make)\b|\bprices?\b|多少钱|多少元|几块钱|多少块|赔了多少|多少补偿|补偿.{0,4}多少|(?:多少|几).{0,6}(?:工资|片酬|票价|价格)|(?:工资|片酬|票价|价格).{0,6}(?:多少|几|多贵|多高)|多少.{0,3}(钱|费)|生活费.{0,6}多少|多少.{0,4}生活费/,
   opinion:

@@ -122,7 +122,6 @@ syn("yamagata", "yamagata yidff");
 syn("cost", "cost costs costed expensive");
 syn("about", "about plot story synopsis summary gist jist premise recap summarise summarize rundown tldr");
 syn("rare", "rare rarely seldom");
-syn("real", "real actual genuine");
 syn("factory", "factory factories plant plants works mill");
 syn("produce", "produced producer producers produce producing");
 syn("alone", "alone solo himself");
@@ -166,7 +165,8 @@ alias("award", "奖", "获奖");
 alias("laodu", "old du", "lao du", "老杜");
 alias("aiweiwei", "艾未未", "ai wei wei");
 alias("about", "sum up", "sum it up");
-alias("fake", "made up", "make believe");
+alias("real", "actual place", "actual street", "genuine place");
+alias("fake", "is it made up", "was it made up", "just made up", "all made up", "made up by");
 alias("rare", "hardly ever", "nobody ever", "almost never", "basically never", "hardly anyone", "hardly anywhere");
 // The stem of "admire": a filmmaker someone looks up to is one they admire.
 alias("admir", "look up to", "looks up to", "looked up to");

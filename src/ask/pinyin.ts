@@ -144,11 +144,9 @@ export function chineseFromPinyin(
   if (hasCjk(folded)) return undefined;
   const words = latinWords(folded);
   const pinyinWords = words.filter((w) => readsAsPinyin(w));
-  // Read as pinyin: a word of two long syllables ("shangying", "gongchang") counts too, and a question whose
-  // every word spells syllables is pinyin even where its words are long ("quanpian duochang shijian").
+  // Read as pinyin: a word of two long syllables ("shangying", "gongchang") counts too.
   const syllables = (w: string): boolean => readsAsPinyin(w, LONG_WORD);
-  const allSyllables = words.length >= MIN_PINYIN_WORDS && words.every(syllables);
-  if (!allSyllables && (pinyinWords.length < MIN_PINYIN_WORDS || pinyinWords.length < PINYIN_SHARE * words.length)) return undefined;
+  if (pinyinWords.length < MIN_PINYIN_WORDS || pinyinWords.length < PINYIN_SHARE * words.length) return undefined;
   const chinese: string[] = [];
   const rest: string[] = [];
   let i = 0;

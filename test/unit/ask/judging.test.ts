@@ -49,11 +49,15 @@ describe("messages of several sentences", () => {
     expect(formsAsked("谁能讲讲工厂讲了啥").has("person")).toBe(false);
     expect(formsAsked("who edited it").has("person")).toBe(true);
     expect(formsAsked("剪辑是谁").has("person")).toBe(true);
+    expect(formsAsked("how long is it and who made it").has("person")).toBe(true);
+    expect(formsAsked("片子里都有谁").has("person")).toBe(true);
+    expect(judge(index, "lol which festival was that").focus).toEqual(["festival"]);
     // A possessive name is the name: "wang bing's childhood" asks about Wang Bing.
     expect(outcome("what was wang bing's childhood like? i read his dad died when he was young")).toEqual(["wb-youth", "en"]);
   });
   it("takes 现在的 (the present one) and 有什么不一样 (how it differs) for no form or focus", () => {
     expect(formsAsked("跟现在的完整版有什么不一样").has("now")).toBe(false);
+    expect(formsAsked("现在的王兵在做什么").has("now")).toBe(true);
     // 第几 asks which one in order, not how many.
     expect(formsAsked("2003年柏林论坛放的是第几部分").has("count")).toBe(false);
     expect(formsAsked("一共分几部分").has("count")).toBe(true);
@@ -252,6 +256,7 @@ describe("more of everyday typing", () => {
     expect(formsAsked("whats that all about").has("about")).toBe(false);
     expect(formsAsked("这片到底拍的啥").has("about")).toBe(true);
     expect(formsAsked("王兵还拍过什么片").has("about")).toBe(false);
+    expect(formsAsked("这片拍的什么时候的事").has("about")).toBe(false);
     expect(formsAsked("what is all that about").has("about")).toBe(false);
     expect(formsAsked("what's it about").has("about")).toBe(true);
     expect(outcome('someone in chat called tiexi "the ruhr of china", what\'s that about')).toEqual(["chinas-ruhr", "en"]);
