@@ -143,7 +143,7 @@ function nameTokens(...lists: string[]): Set<string> {
     lists
       .join(" ")
       .split(" ")
-      .map((w) => (hasCjk(w) ? w.slice(0, 2) : (analyze(w, { tokensOnly: true }).tokens[0] ?? w))),
+      .map((w) => (hasCjk(w) ? w.slice(0, 2) : (tokenOf(w) ?? w))),
   );
 }
 
@@ -769,11 +769,13 @@ function clausesOf(text: string): { asking: string[]; remarks: string[] } {
   return { asking, remarks: clauses.filter((c) => !ASKS.test(c) && long(c)) };
 }
 
-/** Whether a clause holds a word: a whole Latin word, or Chinese text anywhere. */
-function holds(clause: string, word: string): boolean {
-  if (hasCjk(word)) return clause.includes(word);
-  return clause.split(/[^a-z0-9']+/).includes(word);
+/** Whether any of the clauses holds a word: a whole Latin word, or Chinese text anywhere. */
+function anyHolds(clauses: readonly string[], words: ReadonlySet<string>, word: string): boolean {
+  return hasCjk(word) ? clauses.some((c) => c.includes(word)) : words.has(word);
 }
+
+/** The Latin words of some clauses, each once. */
+const wordsOf = (clauses: readonly string[]): Set<string> => new Set(clauses.flatMap((c) => c.split(/[^a-z0-9']+/)));
 
 /** Scores a cleaned question against the index. */
 export function judge(index: AskIndex, text: string): Judgement {
@@ -809,7 +811,9 @@ export function judge(index: AskIndex, text: string): Judgement {
   let bestMatchedIdf = 0;
   const titles = folded.match(TITLE) ?? [];
   const { asking, remarks } = clausesOf(analysisText);
-  const inRemarkOnly = (word: string): boolean => remarks.some((c) => holds(c, word)) && !asking.some((c) => holds(c, word));
+  const remarkWords = wordsOf(remarks);
+  const askingWords = wordsOf(asking);
+  const inRemarkOnly = (word: string): boolean => anyHolds(remarks, remarkWords, word) && !anyHolds(asking, askingWords, word);
   for (const unit of units) {
     const isKnown = unit.tokens.some((t) => matchedAny.has(t));
     // An unseen Chinese word is most often conversational filler the phrasings did not use ("场景", "大概"),
